@@ -13,7 +13,6 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 import docx
 import pdfplumber
@@ -25,7 +24,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-SEEDS = Path("/work/shared/seeds")
+from tests.seeds import seed_text
+
 FONT = "STSong-Light"  # reportlab's built-in CID font: Chinese without font files
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
@@ -91,9 +91,6 @@ _APPEAL_HEADER: Spec = [
     [(o, 1, 1) for o in _OUTCOMES * 2],
 ]
 
-
-def seed_text(number: str) -> str:
-    return next(SEEDS.glob(f"{number}_*.txt")).read_text(encoding="utf-8")
 
 
 def seed_blocks(text: str) -> list[Block]:

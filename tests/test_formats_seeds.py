@@ -15,7 +15,8 @@ from parsers import parse_document, parse_text
 from parsers.formats import extract
 from parsers.formats.legacy_word import convert
 from parsers.model import json_default
-from tests.test_formats_render import Layout, seed_blocks, seed_text, to_docx
+from tests.seeds import seed_text
+from tests.test_formats_render import Layout, seed_blocks, to_docx
 
 SEEDS = ["001", "004"]
 
