@@ -12,7 +12,8 @@ DESCRIPTION = (
     "Every fetch, version and parse of Chinese government information-disclosure annual "
     "reports. Start with latest_reports (one report per agency and year), requests_wide "
     "(the application table with its Chinese column names), version_history (what changed "
-    "and when) or the canned queries below. Nothing here is ever overwritten: older "
+    "and when), legacy_statistics (the statistics tables of reports before 2019, as "
+    "printed) or the canned queries below. Nothing here is ever overwritten: older "
     "versions, removed pages (gone_at) and older parses stay queryable."
 )
 
@@ -28,6 +29,21 @@ _REPORT_COLUMNS = {
     "sources": "How many documents (page, attachments) carry a report for this agency and year",
     "gone_at": "When the portal stopped serving the document (404, 410 or a 'page not found' page)",
     "published": "Publication date stated by the page or document (ISO date)",
+}
+
+_LEGACY_DESCRIPTION = (
+    "Reports for 2008-2018 follow no national table template; from 2014 on (国办发〔2014〕32号) "
+    "many append a statistics table (统计指标 | 单位 | 统计数). Its indicators are kept as "
+    "printed and never mapped onto the 2019/2021 keys of report_values, whose meaning differs."
+)
+_LEGACY_COLUMNS = {
+    "position": "Order of the indicator in the report's table, from 0",
+    "label_path": "The indicator's outline ancestors and its own label as printed, joined by ' / ' "
+    "(二、依申请公开情况 / (一)收到申请数); a table with several figure columns adds the column's heading",
+    "value": "The figure; NULL for a blank, '/' or '—' cell",
+    "value_exact": "Exact digits of the figure",
+    "unit": "Unit as printed in the unit column, the cell or the label (件, 条, 万元...)",
+    "raw_text": "The figure cell as printed",
 }
 
 TABLES: dict[str, dict] = {
@@ -165,6 +181,17 @@ TABLES: dict[str, dict] = {
         "facets": ["table_name", "row_key", "col_key"],
     },
     "report_checks": {"title": "Accounting identity checks", "facets": ["ok", "check_name"]},
+    "report_legacy_statistics": {
+        "title": "Statistics tables of pre-2019 reports (every parse)",
+        "description": _LEGACY_DESCRIPTION,
+        "columns": _LEGACY_COLUMNS,
+    },
+    "legacy_statistics": {
+        "title": "Statistics tables of pre-2019 reports",
+        "description": _LEGACY_DESCRIPTION + " One row per indicator of each latest report.",
+        "columns": {**_REPORT_COLUMNS, **_LEGACY_COLUMNS},
+        "facets": ["province", "year", "unit"],
+    },
     "report_sections": {"title": "Report sections (一 to 六)", "facets": ["section"]},
     "archive_meta": {"hidden": True},  # bookkeeping: when views were last rebuilt
     "key_labels": {

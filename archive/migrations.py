@@ -41,10 +41,34 @@ def _v2_ocr_provenance(db: sqlite_utils.Database) -> None:
     db["report_values"].add_column("ocr", bool, not_null_default=0)
 
 
+def _v3_legacy_statistics(db: sqlite_utils.Database) -> None:
+    """Pre-2019 reports' own statistics tables, as printed (see parsers.legacy_statistics).
+
+    They get a table of their own rather than rows in report_values, whose keys are the
+    2019/2021 templates': mapping a legacy indicator onto them would put unlike figures in
+    one column. Reports parsed before version 3 have no rows here until `zfxxgk reparse`.
+    """
+    db.execute(
+        """
+        CREATE TABLE report_legacy_statistics (
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            position INTEGER NOT NULL,  -- order in the report, from 0
+            label_path TEXT NOT NULL,  -- outline ancestors, the indicator (and its column)
+            value NUMERIC,  -- NULL for a blank, '/' or '—' figure
+            value_exact TEXT,
+            unit TEXT,
+            raw_text TEXT,
+            PRIMARY KEY (report_id, position)
+        ) WITHOUT ROWID
+        """
+    )
+
+
 # STEPS[n] turns a version n-1 archive into a version n archive.
 STEPS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _v1_initial_schema,
     2: _v2_ocr_provenance,
+    3: _v3_legacy_statistics,
 }
 assert max(STEPS) == SCHEMA_VERSION
 

@@ -7,10 +7,8 @@ report row's `status`: ok, not_report, unreadable or parse_error, with the reaso
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from dataclasses import dataclass
-from importlib import metadata, resources
 
 from parsers.errors import UnreadableDocument
 from parsers.model import Report
@@ -22,35 +20,6 @@ class Parsed:
     reason: str | None
     report: Report | None
     text_sha256: str | None  # fingerprint of the extracted body text; None without a report
-
-
-@functools.cache
-def parser_version() -> str:
-    """The package version plus a digest of the parser's source files and key list.
-
-    Reparse must know which stored versions the running parser has not seen yet; a
-    digest of the code catches every change to it, released or not.
-    """
-    digest = hashlib.sha256()
-    root = resources.files("parsers")
-    paths = sorted(_parser_sources(root), key=lambda item: item[0])
-    for relative, entry in paths:
-        digest.update(relative.encode() + b"\0" + entry.read_bytes() + b"\0")
-    try:
-        release = metadata.version("zfxxgk")
-    except metadata.PackageNotFoundError:
-        release = "0"
-    return f"{release}+{digest.hexdigest()[:12]}"
-
-
-def _parser_sources(directory, prefix: str = ""):
-    for entry in directory.iterdir():
-        name = prefix + entry.name
-        if entry.is_dir():
-            if entry.name != "__pycache__":
-                yield from _parser_sources(entry, name + "/")
-        elif entry.name.endswith((".py", ".json")):
-            yield name, entry
 
 
 def text_fingerprint(text: str) -> str:

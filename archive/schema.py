@@ -20,7 +20,7 @@ import sqlite_utils
 # foreign database is refused instead of being filled with our tables.
 APPLICATION_ID = 0x7A667867
 # PRAGMA user_version: the schema version this code writes (see archive.migrations).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Units of the canonical columns that are not plain counts (件).
 COLUMN_UNITS = {"amount_10k_yuan": "万元", "amount": "万元"}
@@ -435,6 +435,14 @@ LEFT JOIN key_labels ck ON ck.table_name = v.table_name AND ck.axis = 'col'
   AND ck.key = v.col_key AND ck.template IN ('', coalesce(r.template, ''))
 """
 
+# Pre-2019 statistics tables of the latest reports, with who reported them.
+_LEGACY_STATISTICS = """
+SELECT l.report_id, l.province, l.city, l.agency, l.year, s.position, s.label_path, s.value,
+  s.value_exact, s.unit, s.raw_text, l.url
+FROM latest_reports l JOIN report_legacy_statistics s ON s.report_id = l.report_id
+ORDER BY l.agency, l.year, s.position
+"""
+
 VIEWS: dict[str, str] = {
     "current_reports": _CURRENT_REPORTS,
     "report_candidates": _REPORT_CANDIDATES,
@@ -445,4 +453,5 @@ VIEWS: dict[str, str] = {
     "version_history": _VERSION_HISTORY,
     "missing_reports": _MISSING_REPORTS,
     "report_values_labeled": _REPORT_VALUES_LABELED,
+    "legacy_statistics": _LEGACY_STATISTICS,
 }

@@ -22,12 +22,15 @@ import sqlite_utils
 
 from archive import blobs
 from archive.migrations import ArchiveError, check_identity, migrate
-from archive.parse_stage import Parsed, parse_body, parser_version
+from archive.parse_stage import Parsed, parse_body
 from archive.records import FetchRecord, RecordOutcome
 from archive.schema import derived_fingerprint, refresh_derived, section_headings
 from archive.versioning import TEXT, fingerprint
+from parsers.version import PARSER_VERSION
 
 GONE_STATUSES = (404, 410)
+# How a legacy statistic's label path is stored: "二、依申请公开情况 / (一)收到申请数".
+LABEL_PATH_SEPARATOR = " / "
 
 
 def utc_now() -> str:
@@ -291,7 +294,7 @@ class Archive:
         row = self.db.execute(
             "SELECT text_sha256 FROM reports WHERE version_id = ? AND parser_version = ? "
             "ORDER BY id DESC LIMIT 1",
-            [version["id"], parser_version()],
+            [version["id"], PARSER_VERSION],
         ).fetchone()
         if row is not None:
             return row[0]
@@ -409,7 +412,7 @@ class Archive:
         row = {
             "version_id": version_id,
             "document_id": document_id,
-            "parser_version": parser_version(),
+            "parser_version": PARSER_VERSION,
             "parsed_at": utc_now(),
             "status": parsed.status,
             "reason": parsed.reason,
@@ -443,6 +446,18 @@ class Archive:
             }
             for check in checks
         )
+        self.db["report_legacy_statistics"].insert_all(
+            {
+                "report_id": report_id,
+                "position": position,
+                "label_path": LABEL_PATH_SEPARATOR.join(item["label_path"]),
+                "value": _number(item["value"]),
+                "value_exact": _exact(item["value"]),
+                "unit": item["unit"],
+                "raw_text": item["raw"],
+            }
+            for position, item in enumerate(report.legacy_statistics if report else [])
+        )
         if report:
             headings = section_headings()
             self.db["report_sections"].insert_all(
@@ -453,17 +468,24 @@ class Archive:
 
     # --- reparse ------------------------------------------------------------------------
 
-    def reparse(self, progress: Callable[[int, Parsed], None] | None = None) -> ReparseStats:
-        """Parse every stored version the running parser has not parsed yet.
+    def reparse(
+        self,
+        progress: Callable[[int, Parsed], None] | None = None,
+        *,
+        all_versions: bool = False,
+    ) -> ReparseStats:
+        """Parse every stored version that no parse by this `PARSER_VERSION` covers yet.
 
+        `all_versions` re-reads every version whatever parsed it, for a parser changed
+        without a version bump (a developer's tree); the new rows carry the same version.
         Adds report rows; older parses stay (views read the newest one per version).
         """
         stats = ReparseStats()
         todo = self.db.execute(
-            "SELECT id, document_id, sha256, content_type FROM versions v WHERE NOT EXISTS "
-            "(SELECT 1 FROM reports r WHERE r.version_id = v.id AND r.parser_version = ?) "
-            "ORDER BY id",
-            [parser_version()],
+            "SELECT id, document_id, sha256, content_type FROM versions v WHERE :all OR NOT "
+            "EXISTS (SELECT 1 FROM reports r WHERE r.version_id = v.id AND r.parser_version = "
+            ":parser) ORDER BY id",
+            {"all": all_versions, "parser": PARSER_VERSION},
         ).fetchall()
         for version_id, document_id, sha256, content_type in todo:
             version = {

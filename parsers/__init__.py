@@ -2,7 +2,9 @@
 
 The entry points are imported on first use, so `import parsers` (done by every
 `zfxxgk` subcommand and the crawler) does not pay for lxml, trafilatura and the
-format readers until a document is actually parsed.
+format readers until a document is actually parsed. `PARSER_VERSION` (see
+`parsers.version`) names the output the parser produces; bump it by hand when that
+output changes.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from parsers.errors import UnreadableDocument
 from parsers.model import Report
+from parsers.version import PARSER_VERSION
 
 if TYPE_CHECKING:
     from parsers.report import parse_document, parse_extracted, parse_html, parse_text
 
 __all__ = [
+    "PARSER_VERSION",
     "Report",
     "UnreadableDocument",
     "parse_document",

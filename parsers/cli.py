@@ -14,13 +14,12 @@ import json
 import os
 import sys
 import unicodedata
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from parsers.errors import UnreadableDocument
 from parsers.model import Report, json_default
+from parsers.tables import key_schema
 
 # The record's leading keys, in the order the issue fixes; the rest follow.
 RECORD_ORDER = (
@@ -89,14 +88,9 @@ def record(report: Report, filename: str) -> dict[str, Any]:
     return ordered
 
 
-@cache
-def _schema() -> dict[str, Any]:
-    return json.loads(resources.files("parsers").joinpath("report_tables.json").read_text("utf-8"))
-
-
 def _labels(table: str, template: str) -> tuple[dict[str, str], dict[str, str]]:
     """(row key -> label path, col key -> label path) in the schema's order."""
-    spec = _schema()["tables"][table]
+    spec = key_schema()["tables"][table]
     if table == "active":
         layout = spec["templates"][template]
         return {k: v["label"] for k, v in layout["rows"].items()}, layout["cols"]
@@ -123,12 +117,14 @@ def render_tables(report: Report, filename: str) -> str:
     lines = [f"{head} ({', '.join(facts)})" if facts else head]
     if not report.is_report:
         return "\n".join([*lines, f"not a report: {report.reason}", ""])
+    if report.legacy_statistics:
+        return "\n".join([*lines, *_render_legacy(report.legacy_statistics), ""])
     if not report.tables:
         return "\n".join([*lines, "no statistics tables (legacy report or none recognised)", ""])
     inferred = {(c.table, c.row, c.col) for c in report.cells if c.inferred}
     for table, rows in report.tables.items():
         row_labels, col_labels = _labels(table, report.template or "2021")
-        lines.append(f"\n[{_schema()['tables'][table]['label']}]")
+        lines.append(f"\n[{key_schema()['tables'][table]['label']}]")
         lines.extend(_render_table(table, rows, row_labels, col_labels, inferred))
     failed = [c for c in report.checks if not c.ok]
     if inferred:
@@ -140,6 +136,17 @@ def render_tables(report: Report, filename: str) -> str:
         )
     lines.append("")
     return "\n".join(lines)
+
+
+def _render_legacy(statistics: list[dict[str, Any]]) -> list[str]:
+    """A pre-2019 statistics table as printed: indented label paths, figure and unit."""
+    lines = ["", "[统计表 (pre-2019, as printed; not mapped onto the 2019/2021 keys)]"]
+    for item in statistics:
+        *parents, label = item["label_path"]
+        figure = "—" if item["value"] is None else str(item["value"])
+        unit = f" {item['unit']}" if item["unit"] and item["value"] is not None else ""
+        lines.append(f"{'  ' * len(parents)}{label}  {figure}{unit}")
+    return lines
 
 
 def _render_table(

@@ -17,7 +17,7 @@ from datetime import date
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 # Spaces inside Chinese text are layout artefacts ("卫东区人民政府办公室 2024 年...年 度报告").
 _LAYOUT_SPACE = re.compile(rf"(?<=[{_CJK}\d])\s+(?=[{_CJK}])|(?<=[{_CJK}])\s+(?=\d)")
-_CN_DIGITS = str.maketrans("〇零○Ο一二三四五六七八九", "000012345678" + "9")
+_CN_DIGITS = str.maketrans("〇零○Ο一二三四五六七八九", "0000123456789")
 _CN_YEAR = re.compile(r"[〇零○Ο一二三四五六七八九]{4}(?=\s*年)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _DATE = r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"

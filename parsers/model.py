@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any, Literal
 
 Template = Literal["2021", "2019", "legacy"]
-TableName = Literal["active", "requests", "appeals"]
 Number = int | Decimal
 
 # One table in canonical form: {row_key: {col_key: value}}.
@@ -111,6 +110,9 @@ class Report:
     text: str = ""  # the extracted body text, tables included: what full-text search sees
     source_format: str = "text"  # html, text, pdf, docx, doc, wps, ofd, xlsx, xls, image
     ocr: bool = False
+    # Legacy (pre-2019) reports only: their own statistics table, never mapped onto the
+    # canonical keys; one {"label_path", "value", "unit", "raw"} per indicator and column.
+    legacy_statistics: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The `zfxxgk parse` record; Decimals stay exact (see `json_default`)."""
@@ -129,6 +131,7 @@ class Report:
             "warnings": self.warnings,
             "source_format": self.source_format,
             "ocr": self.ocr,
+            "legacy_statistics": self.legacy_statistics,
         }
 
 

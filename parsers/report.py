@@ -29,6 +29,7 @@ from parsers.classify import classify
 from parsers.decode import decode_bytes
 from parsers.html_grid import grids_from_html
 from parsers.layout_text import grids_from_text
+from parsers.legacy_statistics import read_legacy_statistics
 from parsers.metadata import read_metadata
 from parsers.model import Extracted, Grid, Report
 from parsers.sections import split_sections
@@ -100,10 +101,13 @@ def parse_extracted(doc: Extracted) -> Report:
         title_hint=doc.title,
         date_hint=doc.published,
     )
-    report.ocr = doc.ocr
     if doc.ocr:
+        from parsers.formats.ocr import suspect_ocr_cells  # the reader that set `ocr` loaded it
+
+        report.ocr = True
         for cell in report.cells:
             cell.ocr = True
+        report.warnings.extend(suspect_ocr_cells(report))
     return report
 
 
@@ -201,9 +205,11 @@ def _assemble(
 ) -> Report:
     text = normalize_text(text)
     reading = read_tables(grids) if grids else None
+    text_grids: list[Grid] = []
     if reading is None or reading.template is None:
         # Tables pasted as text (or grids no template matches): lay them out from lines.
-        from_text = read_tables(grids_from_text(text))
+        text_grids = grids_from_text(text)
+        from_text = read_tables(text_grids)
         if reading is None or from_text.template is not None:
             reading = from_text
     meta = read_metadata(
@@ -231,6 +237,9 @@ def _assemble(
         report.warnings = list(warnings)  # "no year in the title" is no news on a 404 page
         return report
     if verdict.template == "legacy":
+        report.legacy_statistics = read_legacy_statistics(grids) or read_legacy_statistics(
+            text_grids
+        )
         if reading.template is not None:
             report.warnings.append(
                 f"tables: a {reading.template}-template table in a {meta.year} report was not "

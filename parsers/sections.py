@@ -7,6 +7,7 @@ the chosen headings must rise in both numeral and section order; among the chain
 do, the best scored wins (line starts and the template's own numbering preferred), so
 one stray sub-heading cannot swallow the real headings after it. Legacy (2008-2018)
 reports number seven sections (四 is fees); their keywords map them onto the same six.
+Some reports number the sections "第一部分" or "(一)" instead (see `split_sections`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,19 @@ _NUMERALS = {n: i for i, n in enumerate("一二三四五六七八九十", start=
 # A numeral + separator at a line start or right after a sentence/cell end.
 _HEADING = re.compile(
     r"(?:^|(?<=[。；;!?！？|]))[ \t\u3000]*(?P<num>[一二三四五六七八九十])\s*[、.．,，]\s*"
+    r"(?P<head>[^\n]{0,60})",
+    re.M,
+)
+# "第一部分 总体情况": never a sub-heading, so preferred whenever a report uses it.
+_PART_HEADING = re.compile(
+    r"(?:^|(?<=[。；;!?！？|]))[ \t\u3000]*第(?P<num>[一二三四五六七八九十])部分\s*[、.．,，:：]?\s*"
+    r"(?P<head>[^\n]{0,60})",
+    re.M,
+)
+# "(一)总体情况" (full- or half-width brackets): usually a sub-heading ("(一)主动公开"
+# under 一、总体情况), so only at a line start and only when no 一、 headings are found.
+_PAREN_HEADING = re.compile(
+    r"^[ \t\u3000]*[(（]\s*(?P<num>[一二三四五六七八九十])\s*[)）]\s*[、.．,，]?\s*"
     r"(?P<head>[^\n]{0,60})",
     re.M,
 )
@@ -42,9 +56,9 @@ class _Candidate:
     score: float
 
 
-def _candidates(text: str) -> list[_Candidate]:
+def _candidates(text: str, heading: re.Pattern[str]) -> list[_Candidate]:
     found = []
-    for match in _HEADING.finditer(text):
+    for match in heading.finditer(text):
         head = re.sub(r"\s+", "", match.group("head"))
         numeral = _NUMERALS[match.group("num")]
         line_start = match.start() == 0 or text[match.start() - 1] == "\n"
@@ -83,9 +97,19 @@ def _best_chain(candidates: list[_Candidate]) -> list[_Candidate]:
 def split_sections(text: str) -> dict[str, str]:
     """{"1": "一、总体情况\\n...", ...}: each section from its heading to the next one.
 
-    Sections the report lacks are absent, not empty strings.
+    Sections the report lacks are absent, not empty strings. Reports number their six
+    sections 一、 … 六、, some "第一部分" … or "(一)" …: "第一部分" headings win when
+    there are two or more (their sub-headings are often 一、二、); otherwise 一、 headings,
+    and "(一)" headings only when fewer than two 一、 headings are found, because in most
+    reports "(一)" numbers the sub-headings inside a section.
     """
-    chain = _best_chain(_candidates(text))
+    parts = _best_chain(_candidates(text, _PART_HEADING))
+    chain = parts
+    if len(parts) < 2:
+        chain = _best_chain(_candidates(text, _HEADING))
+        if len(chain) < 2:
+            alternatives = (chain, _best_chain(_candidates(text, _PAREN_HEADING)), parts)
+            chain = max(alternatives, key=len)  # the first of the longest: 一、 on a tie
     sections: dict[str, str] = {}
     ends = [following.start for following in chain[1:]] + [len(text)]
     for cand, end in zip(chain, ends[: len(chain)], strict=True):

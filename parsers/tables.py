@@ -32,7 +32,8 @@ APPEALS_ROWS = ("review", "litigation_direct", "litigation_after_review")
 
 
 @cache
-def _schema() -> dict:
+def key_schema() -> dict:
+    """parsers/report_tables.json: the canonical keys, labels and identities."""
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
@@ -44,7 +45,7 @@ def table_layout(template: str) -> dict[str, dict[str, tuple[str, ...]]]:
     other.* rows, never both: the schema describes `other` in 2021 reports as a sum, and a
     sum the report did not print is not a figure to store.
     """
-    tables = _schema()["tables"]
+    tables = key_schema()["tables"]
     active = {
         row: tuple(spec["cols"])
         for row, spec in tables["active"]["templates"][template]["rows"].items()

@@ -12,9 +12,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from parsers.model import Number
 from parsers.text_normalize import normalize_cell
-
-Number = int | Decimal
 
 # Cell texts that explicitly say "no figure here".
 BLANK_MARKERS = frozenset(

@@ -11,6 +11,7 @@ import pytest
 
 from archive import Archive
 from archive.commands import export, ingest, reparse, serve
+from parsers import PARSER_VERSION
 from tests.archive_support import KAIYUAN, SHENZHOU, shenzhou_without_tables
 
 
@@ -83,7 +84,7 @@ def test_reparse_adds_parses_and_keeps_the_old_ones(db_path, capsys):
     assert "reparsed 2 versions (ok 2" in capsys.readouterr().out
     with Archive.open(db_path) as archive:
         rows = list(archive.db.query("SELECT parser_version FROM reports ORDER BY id"))
-        assert [row["parser_version"] == "0.0.1+old" for row in rows] == [True, True, False, False]
+        assert [row["parser_version"] for row in rows] == ["0.0.1+old"] * 2 + [PARSER_VERSION] * 2
         latest = {row["agency"]: row for row in archive.latest_reports()}
         shenzhou = next(row for agency, row in latest.items() if "深州" in agency)
         assert shenzhou["report_id"] in (3, 4)  # the new parse, not the old one
@@ -91,6 +92,28 @@ def test_reparse_adds_parses_and_keeps_the_old_ones(db_path, capsys):
             "SELECT value FROM report_values WHERE report_id = ? AND table_name = 'requests' "
             "AND row_key = 'received' AND col_key = 'total'",
             [shenzhou["report_id"]],
+        ).fetchone()
+        assert received == (14,)
+
+
+def test_reparse_all_rereads_versions_this_parser_version_already_parsed(db_path, capsys):
+    main(["ingest", str(db_path), str(SHENZHOU), str(KAIYUAN)])
+    with Archive.open(db_path) as archive:
+        # a parser edited without a version bump: its stored figure is stale
+        archive.db.execute("UPDATE report_values SET value = 99 WHERE row_key = 'received'")
+        archive.db.conn.commit()
+    capsys.readouterr()
+    assert main(["reparse", str(db_path)]) == 0
+    assert f"parser {PARSER_VERSION}: reparsed 0 versions" in capsys.readouterr().out
+    assert main(["reparse", str(db_path), "--all"]) == 0
+    assert "reparsed 2 versions (ok 2" in capsys.readouterr().out
+    with Archive.open(db_path) as archive:
+        versions = [row[0] for row in archive.db.execute("SELECT parser_version FROM reports")]
+        assert versions == [PARSER_VERSION] * 4
+        received = archive.db.execute(
+            "SELECT v.value FROM latest_reports l JOIN report_values v ON v.report_id = "
+            "l.report_id WHERE l.agency LIKE '%深州%' AND v.table_name = 'requests' "
+            "AND v.row_key = 'received' AND v.col_key = 'total'"
         ).fetchone()
         assert received == (14,)
 

@@ -92,7 +92,7 @@ def test_version_1_archive_is_migrated_forward_with_its_data(tmp_path):
     assert header(path)[1] == 1
 
     with Archive.open(path) as archive:
-        assert header(path)[:2] == (APPLICATION_ID, 2)
+        assert header(path)[:2] == (APPLICATION_ID, SCHEMA_VERSION)
         assert archive.db["reports"].get(1)["ocr"] == 0
         assert archive.db["reports"].get(1)["source_format"] is None
         assert "ocr" in archive.db["report_values"].columns_dict

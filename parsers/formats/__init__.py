@@ -17,10 +17,6 @@ from parsers.errors import UnreadableDocument
 from parsers.formats import limits
 from parsers.model import Extracted
 
-FORMATS = (
-    "html", "text", "pdf", "docx", "doc", "wps", "ofd", "xlsx", "xls", "zip", "image", "unknown",
-)
-
 _EXTENSIONS = {
     ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html", ".jsp": "html",
     ".txt": "text", ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "wps",
@@ -49,7 +45,10 @@ _HTML_START = re.compile(
 
 
 def sniff_format(body: bytes, filename: str | None = None, content_type: str | None = None) -> str:
-    """The format of `body`: magic bytes first, then the file extension, then Content-Type."""
+    """The format of `body`: magic bytes first, then the file extension, then Content-Type.
+
+    One of html, text, pdf, docx, doc, wps, ofd, xlsx, xls, zip, image, unknown.
+    """
     by_magic = _sniff_magic(body, filename)
     if by_magic is not None:
         return by_magic

@@ -5,7 +5,8 @@ current, it needs nothing compiled into the virtualenv, and a subprocess can be 
 timeout. Its TSV output gives every word's box, so a table row comes back as cells
 separated by tabs where the scan shows a column gap, the layout the text table reader
 understands. OCR misreads digits; `suspect_ocr_cells` turns the report's failing
-identities into a list of cells to check by eye.
+identities into a list of cells to check by eye (the report reader appends it to the
+warnings of every OCR'd report).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections import defaultdict
 
 from PIL import Image, UnidentifiedImageError
 
+from parsers.checks import Slot, identities
 from parsers.errors import UnreadableDocument
 from parsers.formats import limits
 from parsers.model import Extracted, Report
@@ -105,30 +107,45 @@ def tsv_to_text(tsv: str) -> str:
 
 
 def suspect_ocr_cells(report: Report) -> list[str]:
-    """OCR'd cells worth checking by eye: those in a failing identity, and look-alike digits.
+    """OCR'd cells worth checking against the scan, one warning each, likeliest first.
 
-    A misread digit shows up as an identity that does not add up; every OCR'd cell taking
-    part in the row or column of a failing check is a suspect. Raw text holding letters
-    tesseract confuses with digits (O/0, l/1, S/5, B/8...) is a suspect on its own.
+    A misread digit shows up as an identity that does not add up. Most cells are operands
+    of two or three identities (their row total, their column's balance or outcome sum),
+    so a misread breaks checks that cross at it: when some OCR'd cells sit in two or more
+    failing checks only those are named, otherwise (a lone failing check) every OCR'd
+    operand of a failing check is, since any of them may hold the wrong digit. Raw text holding letters tesseract confuses with digits (O/0, l/1, S/5,
+    B/8...) is a suspect on its own, and so is a figure OCR could not read at all and the
+    identities filled in (inferred): it may be right, but nobody has seen it printed.
     """
-    suspects: dict[tuple[str, str, str], str] = {}
-    for cell in report.cells:
-        if cell.ocr and cell.raw and _DIGIT_LOOKALIKES.search(cell.raw):
-            suspects[(cell.table, cell.row, cell.col)] = (
-                f"{cell.table}.{cell.row}.{cell.col}: raw {cell.raw!r} holds a letter read for a digit?"
-            )
-    for check in report.checks:
-        if check.ok:
-            continue
-        for cell in report.cells:
-            if not cell.ocr or cell.table != check.table:
+    ocr_cells = {(cell.table, cell.row, cell.col): cell for cell in report.cells if cell.ocr}
+    reasons: dict[Slot, list[str]] = defaultdict(list)
+    for slot, cell in ocr_cells.items():
+        if cell.raw and _DIGIT_LOOKALIKES.search(cell.raw):
+            reasons[slot].append(f"raw {cell.raw!r} holds a letter read for a digit?")
+        if cell.inferred:
+            reasons[slot].append(f"no figure read; {cell.value} inferred from the identities")
+    failing = {
+        (check.check, check.table, check.row, check.col): check
+        for check in report.checks
+        if not check.ok
+    }
+    in_failing: dict[Slot, int] = defaultdict(int)
+    if failing and report.template in ("2019", "2021"):
+        for identity in identities(report.template):
+            check = failing.get((identity.check, identity.table, identity.row, identity.col))
+            if check is None:
                 continue
-            if (check.row is not None and cell.row == check.row) or (
-                check.col is not None and cell.col == check.col
-            ):
-                suspects.setdefault(
-                    (cell.table, cell.row, cell.col),
-                    f"{cell.table}.{cell.row}.{cell.col}: OCR read {cell.raw!r}, in failing "
-                    f"check {check.check} (expected {check.expected}, got {check.actual})",
-                )
-    return list(suspects.values())
+            along = f"row {check.row}" if check.row is not None else f"column {check.col}"
+            for slot in dict.fromkeys((*identity.left, *identity.right)):
+                if slot in ocr_cells:
+                    in_failing[slot] += 1
+                    reasons[slot].append(
+                        f"in failing check {check.check} ({along}: expected {check.expected}, "
+                        f"got {check.actual})"
+                    )
+    crossing = max(in_failing.values(), default=0) >= 2
+    return [
+        f"OCR suspect {'.'.join(slot)}: read {ocr_cells[slot].raw!r}; " + "; ".join(found)
+        for slot, found in reasons.items()
+        if not (crossing and in_failing[slot] == 1 and len(found) == 1)
+    ]

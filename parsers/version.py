@@ -1,0 +1,17 @@
+"""The parser's output version, bumped by hand.
+
+The archive stores every parse with the version that made it (`reports.parser_version`)
+and `zfxxgk reparse` re-reads only the stored versions no parse of this version covers;
+the "same content" test compares text fingerprints only between parses of one version.
+So the number must change exactly when a document would come out differently, and only
+then: a refactor, a comment or a faster code path leaves it alone (deriving it from the
+source would re-parse a whole archive and re-read every page's fingerprint after each
+edit), while any change to `Report.to_json()`, `Report.text`, the canonical figures,
+checks, sections or metadata of some document bumps it, in the same commit.
+
+History:
+1 — the first numbered parser (HTML, text and attachment readers, OCR suspects,
+    legacy statistics tables, "(一)"/"第一部分" section headings).
+"""
+
+PARSER_VERSION = "1"
