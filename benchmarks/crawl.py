@@ -1,0 +1,138 @@
+"""Crawl benchmark: 200 portals x 3 list pages x 10 reports on loopback, against `scrapy bench`.
+
+Serves 200 classic-family portals (each on its own 127.0.0.x, so per-host slots behave as
+on the internet), runs the real `scrapy crawl county_portals` with politeness delays off
+(concurrency limits and robots.txt stay on), parsing and archiving every report, then runs
+`scrapy bench` on the same machine in the same run as the baseline. Rates are responses
+received per second of crawl time, from each crawl's own final Scrapy stats.
+
+    .venv/bin/python benchmarks/crawl.py [--portals 200] [--reports 30] [--concurrency 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from crawler.demo.command import crawl_command, crawl_environment  # noqa: E402
+from crawler.demo.content import Column, PortalContent  # noqa: E402
+from crawler.demo.families.classic import PAGE_SIZE  # noqa: E402
+from crawler.demo.scenarios import ScenarioPortal, build_sites, report, write_registry  # noqa: E402
+from crawler.demo.server import PortalServer  # noqa: E402
+
+STATS_DUMP = re.compile(r"Dumping Scrapy stats:\n(\{.*?\})\n", re.S)
+DATETIME = re.compile(r"datetime\.datetime\([^)]*\)")
+
+
+def benchmark_portals(count: int, reports: int) -> list[ScenarioPortal]:
+    """`count` portals, each with one column of `reports` distinct reports (10 per page)."""
+    portals = []
+    for index in range(count):
+        name = f"基准{index:03d}县人民政府"
+        docs = [report(name, 2000 + n, slug=f"r{n:03d}", published=f"{2001 + n}-01-15")
+                for n in range(reports)]
+        content = PortalContent(f"bench{index:03d}", name, f"{110101 + index:06d}",
+                                columns=[Column("政府信息公开年报", docs)])
+        portals.append(ScenarioPortal("classic", content))
+    return portals
+
+
+def final_stats(log: str) -> dict:
+    match = STATS_DUMP.search(log)
+    if not match:
+        raise RuntimeError("no stats dump in the crawl log:\n" + log[-2000:])
+    return ast.literal_eval(DATETIME.sub("None", match.group(1)))
+
+
+def rate(stats: dict) -> float:
+    return stats["response_received_count"] / stats["elapsed_time_seconds"]
+
+
+def cpu_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_crawl(portals: list[ScenarioPortal], tmp: Path, concurrency: int) -> tuple[dict, float, float]:
+    """Crawl stats, wall seconds, and CPU seconds the fixture server (this process) spent."""
+    with PortalServer() as server:
+        urls = server.bind([p.content.id for p in portals])
+        server.start(build_sites(portals, urls))
+        registry = write_registry(tmp / "bench_portals.csv", portals, urls)
+        command = crawl_command(registry, tmp / "bench.db", log_level="INFO",
+                                extra={"CONCURRENT_REQUESTS": str(concurrency)})
+        started, server_cpu = time.perf_counter(), cpu_seconds(resource.RUSAGE_SELF)
+        done = subprocess.run(command, cwd=ROOT, env=crawl_environment(), capture_output=True,
+                              text=True, check=False)
+        wall = time.perf_counter() - started
+        server_cpu = cpu_seconds(resource.RUSAGE_SELF) - server_cpu
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-3000:])
+    return final_stats(done.stderr), wall, server_cpu
+
+
+def run_scrapy_bench(tmp: Path) -> dict:
+    """`scrapy bench` outside the project, i.e. with Scrapy's default settings."""
+    env = {k: v for k, v in crawl_environment().items() if k != "SCRAPY_SETTINGS_MODULE"}
+    done = subprocess.run([sys.executable, "-m", "scrapy", "bench"], cwd=tmp, env=env,
+                          capture_output=True, text=True, check=False)
+    return final_stats(done.stderr)
+
+
+def archived(db: Path) -> tuple[int, int]:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        documents = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        reports = conn.execute("SELECT count(*) FROM reports WHERE is_report").fetchone()[0]
+    return documents, reports
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--portals", type=int, default=200)
+    parser.add_argument("--reports", type=int, default=3 * PAGE_SIZE, help="per portal (10 per list page)")
+    parser.add_argument("--concurrency", type=int, default=16, help="CONCURRENT_REQUESTS (per host stays 2)")
+    args = parser.parse_args()
+
+    portals = benchmark_portals(args.portals, args.reports)
+    with tempfile.TemporaryDirectory(prefix="zfxxgk-bench-") as name:
+        tmp = Path(name)
+        stats, wall, server_cpu = run_crawl(portals, tmp, args.concurrency)
+        crawl_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        documents, reports = archived(tmp / "bench.db")
+        bench_cpu = cpu_seconds(resource.RUSAGE_CHILDREN)
+        bench = run_scrapy_bench(tmp)
+        bench_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - bench_cpu
+
+    ours, baseline = rate(stats), rate(bench)
+    server_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"portals: {args.portals} x {args.reports // PAGE_SIZE} list pages x {PAGE_SIZE} reports")
+    print(f"county_portals: {stats['response_received_count']} responses in "
+          f"{stats['elapsed_time_seconds']:.1f} s = {ours:.1f} pages/s "
+          f"(wall incl. startup {wall:.1f} s); {documents} documents archived, {reports} parsed as reports")
+    print(f"peak RSS: crawl process {crawl_rss_mb:.0f} MB (getrusage of children); "
+          f"fixture server {server_rss_mb:.0f} MB")
+    cpu = stats["cpu_seconds/crawl"] + stats["cpu_seconds/archive"]
+    print(f"CPU: crawl process {stats['cpu_seconds/crawl']:.0f} s, archive processes "
+          f"{stats['cpu_seconds/archive']:.0f} s = {stats['response_received_count'] / cpu:.1f} "
+          f"pages per CPU-second; the fixture server took {server_cpu:.0f} s more")
+    print(f"scrapy bench:   {bench['response_received_count']} responses in "
+          f"{bench['elapsed_time_seconds']:.1f} s = {baseline:.1f} pages/s "
+          f"({bench['response_received_count'] / bench_cpu:.1f} pages per CPU-second)")
+    print(f"ratio: {ours / baseline:.2f} of scrapy bench (target >= 0.50)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,26 @@
+"""CMS families that render demo/fixture portals, by name.
+
+Each module exposes ``build_site(content: PortalContent, base_url: str) -> Site``.
+Adding a family means adding its module and one line here.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from crawler.demo.content import PortalContent
+from crawler.demo.site import Site
+
+FAMILIES: dict[str, str] = {
+    "classic": "crawler.demo.families.classic",  # numbered list pages (下一页, 1 2 3)
+    "querypage": "crawler.demo.families.querypage",  # ?page=N
+    "trs": "crawler.demo.families.trs",  # createPageHTML(total, current, "index", "html")
+    "hanweb": "crawler.demo.families.hanweb",  # datastore + dataproxy.jsp
+    "jsonapi": "crawler.demo.families.jsonapi",  # JSON list API
+}
+
+
+def build_site(family: str, content: PortalContent, base_url: str) -> Site:
+    """Render a portal's content the way the named CMS family would."""
+    module = importlib.import_module(FAMILIES[family])
+    return module.build_site(content, base_url)

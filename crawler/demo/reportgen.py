@@ -1,0 +1,272 @@
+"""Realistic report documents for the demo portals: the 2021 national template, filled.
+
+The archive's parser has to find real reports in what the demo serves, so report bodies
+carry the template's real tables (merged header cells, the 22-row 办理结果 block) with
+figures that satisfy the template's accounting identities, and narrative paragraphs taken
+from real reports in /work/shared/seeds. The same report can be rendered as an HTML
+article body, a PDF (reportlab, CID font STSong-Light) or a DOCX (python-docx).
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from dataclasses import dataclass, field
+from functools import cache
+from html import escape
+
+# One table row as cells (text, rowspan, colspan).
+SpanCell = tuple[str, int, int]
+SpanRow = list[SpanCell]
+
+APPLICANT_COLS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+RESULT_ROWS: list[tuple[str, list[str]]] = [
+    ("（一）予以公开", []),
+    ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", []),
+    ("（三）不予公开", ["1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”",
+                  "4.保护第三方合法权益", "5.属于三类内部事务信息", "6.属于四类过程性信息",
+                  "7.属于行政执法案卷", "8.属于行政查询事项"]),
+    ("（四）无法提供", ["1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作",
+                  "3.补正后申请内容仍不明确"]),
+    ("（五）不予处理", ["1.信访举报投诉类申请", "2.重复申请", "3.要求提供公开出版物",
+                  "4.无正当理由大量反复申请", "5.要求行政机关确认或重新出具已获取信息"]),
+    ("（六）其他处理", ["1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                  "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+                  "3.其他"]),
+]
+
+NARRATIVE = [
+    "本年度，我单位认真贯彻落实《中华人民共和国政府信息公开条例》，坚持“公开为常态、不公开为例外”，"
+    "围绕中心工作，不断加大主动公开力度，规范依申请公开办理，政府信息公开工作取得积极成效。",
+    "严格按照“谁审查、谁负责，谁发布、谁负责，先审查、后发布”和“涉密信息不上网，上网信息不涉密”的原则，"
+    "确保政务公开内容不涉及国家秘密。",
+    "成立了政务公开工作领导小组，下设办公室，负责政务公开工作的指导、安排和协调，形成了健全的机构。",
+]
+PROBLEMS = (
+    "存在问题：公开形式不够丰富多样；信息公开平台更新水平有待提高。下步工作措施：一是加大公开力度，"
+    "不断拓展和丰富政府信息公开内容；二是加强对从事政府信息公开工作人员的学习培训。"
+)
+
+
+@dataclass
+class ReportFigures:
+    """The figures one report states; `revision` bumps one figure for a revised version."""
+
+    licensing: int
+    penalty: int
+    coercion: int
+    regs: tuple[int, int, int]
+    norms: tuple[int, int, int]
+    requests: dict[str, list[int]] = field(default_factory=dict)  # row label -> 6 columns
+    appeals: list[int] = field(default_factory=list)  # 15 values
+
+    @classmethod
+    def generate(cls, seed: str, revision: int = 0) -> ReportFigures:
+        rng = random.Random(seed)
+        received = [rng.randint(0, 30), rng.randint(0, 4), 0, rng.randint(0, 1), 0, rng.randint(0, 2)]
+        carried = [rng.randint(0, 3), 0, 0, 0, 0, 0]
+        requests: dict[str, list[int]] = {label: [0] * 6 for label in result_labels()}
+        forward = [0] * 6
+        for col in range(6):
+            incoming = received[col] + carried[col]
+            forward[col] = rng.randint(0, min(2, incoming))
+            for _ in range(incoming - forward[col]):
+                requests[rng.choice(["（一）予以公开", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+                                     "1.本机关不掌握相关政府信息", "1.信访举报投诉类申请", "3.其他"])][col] += 1
+        requests = {"一、本年新收政府信息公开申请数量": received,
+                    "二、上年结转政府信息公开申请数量": carried, **requests,
+                    "（七）总计": [received[c] + carried[c] - forward[c] for c in range(6)],
+                    "四、结转下年度继续办理": forward}
+        review = [rng.randint(0, 2), 0, 0, rng.randint(0, 1)]
+        direct = [rng.randint(0, 1), 0, 0, 0]
+        after = [0, 0, 0, 0]
+        appeals = [*review, sum(review), *direct, sum(direct), *after, sum(after)]
+        issued = rng.randint(0, 6)
+        return cls(licensing=rng.randint(10, 900) + revision, penalty=rng.randint(0, 80),
+                   coercion=rng.randint(0, 10), regs=(0, 0, 0),
+                   norms=(issued, rng.randint(0, 2), issued + rng.randint(5, 40)),
+                   requests=requests, appeals=appeals)
+
+
+def result_labels() -> list[str]:
+    labels = []
+    for head, subs in RESULT_ROWS:
+        labels.extend(subs or [head])
+    return labels
+
+
+def active_table(f: ReportFigures) -> list[SpanRow]:
+    def head(text: str) -> SpanRow:
+        return [(text, 1, 4)]
+
+    def one(label: str, value: int | str) -> SpanRow:
+        return [(label, 1, 1), (str(value), 1, 3)]
+
+    return [
+        head("第二十条第（一）项"),
+        [("信息内容", 1, 1), ("本年制发件数", 1, 1), ("本年废止件数", 1, 1), ("现行有效件数", 1, 1)],
+        [("规章", 1, 1), *((str(v), 1, 1) for v in f.regs)],
+        [("行政规范性文件", 1, 1), *((str(v), 1, 1) for v in f.norms)],
+        head("第二十条第（五）项"),
+        one("信息内容", "本年处理决定数量"),
+        one("行政许可", f.licensing),
+        head("第二十条第（六）项"),
+        one("信息内容", "本年处理决定数量"),
+        one("行政处罚", f.penalty),
+        one("行政强制", f.coercion),
+        head("第二十条第（八）项"),
+        one("信息内容", "本年收费金额（单位：万元）"),
+        one("行政事业性收费", "0"),
+    ]
+
+
+def requests_table(f: ReportFigures) -> list[SpanRow]:
+    def values(label: str) -> list[SpanCell]:
+        row = f.requests[label]
+        return [(str(v), 1, 1) for v in row] + [(str(sum(row)), 1, 1)]
+
+    rows: list[SpanRow] = [
+        [("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3), ("申请人情况", 1, 7)],
+        [("自然人", 2, 1), ("法人或其他组织", 1, 5), ("总计", 2, 1)],
+        [(name, 1, 1) for name in APPLICANT_COLS[1:]],
+        [("一、本年新收政府信息公开申请数量", 1, 3), *values("一、本年新收政府信息公开申请数量")],
+        [("二、上年结转政府信息公开申请数量", 1, 3), *values("二、上年结转政府信息公开申请数量")],
+    ]
+    first = True
+    for head, subs in [*RESULT_ROWS, ("（七）总计", [])]:
+        lead: list[SpanCell] = [("三、本年度办理结果", 22, 1)] if first else []
+        first = False
+        if not subs:
+            rows.append([*lead, (head, 1, 2), *values(head)])
+            continue
+        for index, sub in enumerate(subs):
+            group = [(head, len(subs), 1)] if index == 0 else []
+            rows.append([*(lead if index == 0 else []), *group, (sub, 1, 1), *values(sub)])
+    rows.append([("四、结转下年度继续办理", 1, 3), *values("四、结转下年度继续办理")])
+    return rows
+
+
+def appeals_table(f: ReportFigures) -> list[SpanRow]:
+    outcome = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    return [
+        [("行政复议", 1, 5), ("行政诉讼", 1, 10)],
+        [*((name, 2, 1) for name in outcome), ("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)],
+        [(name, 1, 1) for name in outcome * 2],
+        [(str(v), 1, 1) for v in f.appeals],
+    ]
+
+
+def expand(rows: list[SpanRow]) -> list[list[str]]:
+    """The grid a reader sees: merged cells' text repeated in every slot they span."""
+    grid: dict[tuple[int, int], str] = {}
+    for r, row in enumerate(rows):
+        c = 0
+        for text, rowspan, colspan in row:
+            while (r, c) in grid:
+                c += 1
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    grid[(r + dr, c + dc)] = text
+            c += colspan
+    height = max(r for r, _ in grid) + 1
+    width = max(c for _, c in grid) + 1
+    return [[grid.get((r, c), "") for c in range(width)] for r in range(height)]
+
+
+@dataclass
+class ReportText:
+    title: str
+    sections: list[tuple[str, list[str] | list[SpanRow]]]  # heading -> paragraphs or table
+
+
+def report_text(org: str, year: int, seed: str, revision: int = 0) -> ReportText:
+    figures = ReportFigures.generate(seed, revision)
+    return ReportText(
+        title=f"{org}{year}年政府信息公开工作年度报告",
+        sections=[
+            ("一、总体情况", [p.replace("本年度", f"{year}年") for p in NARRATIVE]),
+            ("二、主动公开政府信息情况", active_table(figures)),
+            ("三、收到和处理政府信息公开申请情况", requests_table(figures)),
+            ("四、政府信息公开行政复议、行政诉讼情况", appeals_table(figures)),
+            ("五、存在的主要问题及改进情况", [PROBLEMS]),
+            ("六、其他需要报告的事项", ["本年度未收取信息处理费。"]),
+        ],
+    )
+
+
+def is_table(block: list) -> bool:
+    return bool(block) and isinstance(block[0], list)
+
+
+def to_html(report: ReportText) -> str:
+    """The article body as CMS editors paste it: headings, paragraphs, bordered tables."""
+    parts = [f"<p style=\"text-align:center\"><strong>{escape(report.title)}</strong></p>"]
+    for heading, block in report.sections:
+        parts.append(f"<p><strong>{escape(heading)}</strong></p>")
+        if is_table(block):
+            rows = []
+            for row in block:
+                cells = "".join(
+                    f"<td{f' rowspan={rs}' if rs > 1 else ''}{f' colspan={cs}' if cs > 1 else ''}>"
+                    f"{escape(text)}</td>"
+                    for text, rs, cs in row
+                )
+                rows.append(f"<tr>{cells}</tr>")
+            parts.append("<table border=\"1\" cellspacing=\"0\" cellpadding=\"2\"><tbody>"
+                         + "".join(rows) + "</tbody></table>")
+        else:
+            parts.extend(f"<p>{escape(p)}</p>" for p in block)
+    return "\n".join(parts)
+
+
+@cache
+def to_pdf(report_key: tuple[str, int, str, int]) -> bytes:
+    """A small real PDF of the report (cached: reportlab output must not change between builds)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("zh", fontName="STSong-Light", fontSize=9, leading=12, wordWrap="CJK")
+    report = report_text(*report_key)
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4, invariant=1, title=report.title)
+    story = [Paragraph(escape(report.title), style)]
+    for heading, block in report.sections:
+        story.append(Paragraph(escape(heading), style))
+        if is_table(block):
+            grid = [[Paragraph(escape(t), style) for t in row] for row in expand(block)]
+            story.append(Table(grid, style=[("GRID", (0, 0), (-1, -1), 0.5, "black")]))
+        else:
+            story.extend(Paragraph(escape(p), style) for p in block)
+    doc.build(story)
+    return buf.getvalue()
+
+
+@cache
+def to_docx(report_key: tuple[str, int, str, int]) -> bytes:
+    """A small real DOCX of the report, tables with merged cells as Word stores them."""
+    import docx
+
+    report = report_text(*report_key)
+    document = docx.Document()
+    document.add_heading(report.title, level=1)
+    for heading, block in report.sections:
+        document.add_paragraph(heading)
+        if is_table(block):
+            grid = expand(block)
+            table = document.add_table(rows=len(grid), cols=len(grid[0]))
+            table.style = "Table Grid"
+            for table_row, row in zip(table.rows, grid, strict=True):
+                cells = table_row.cells  # once per row: table.cell(r, c) rescans the table
+                for c, text in enumerate(row):
+                    if c == 0 or row[c - 1] != text or text.isdigit():
+                        cells[c].text = text
+        else:
+            for paragraph in block:
+                document.add_paragraph(paragraph)
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,300 @@
+"""`scrapy crawl county_portals`: every annual report of every portal in the registry.
+
+Walk: homepage (or a known entry) -> 政府信息公开 section -> 年报 columns of the portal and
+of its departments, townships and street offices -> list pages, paged by the CMS adapter
+that recognizes them -> report detail pages -> attachments. Every report page and
+attachment fetch becomes a `FetchRecord` for the archive, whatever its outcome; look-alikes
+and failures of section/list pages become `CrawlEvent`s for the per-portal summary.
+
+Arguments: ``-a portals=FILE`` (registry CSV; default the bundled one), ``-a only=ID,...``,
+``-a years=2021-2024``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler.adapters import adapter_named, pick_adapter
+from crawler.adapters.base import ADAPTER_META_KEY, CONTEXT_META_KEY
+from crawler.adapters.numbered import anchor_text
+from crawler.attachments import attachment_filename, attachment_links, is_attachment_url
+from crawler.discovery import (
+    REJECTED_KINDS,
+    LinkKind,
+    classify_title,
+    disclosure_score,
+    is_org_section,
+    is_report_column,
+    normalize,
+    year_wanted,
+)
+from crawler.items import CrawlEvent, FetchRecord, PortalRows
+from crawler.middlewares import CONDITIONAL_META, SOFT_404_META
+from crawler.registry import Portal, load_registry, parse_only, parse_years, select_portals
+from crawler.soft404 import BOT_WALL_STATUSES
+
+MAX_SECTION_DEPTH = 3  # portal section -> department list -> department -> its sub-columns
+MAX_SECTIONS_PER_PORTAL = 300  # a runaway site map must not turn into a whole-site crawl
+YEAR_COLUMN = re.compile(r"^(?:19|20)\d\d年度?$")
+GONE_STATUSES = frozenset({404, 410})
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def header_dict(response: Response) -> dict[str, str]:
+    """Lower-case header names; values as latin-1 text so raw bytes (GBK names) survive."""
+    return {
+        name.decode("latin-1").lower(): b", ".join(values).decode("latin-1")
+        for name, values in response.headers.items()
+    }
+
+
+def ignored(portal_id: str, url: str, failure: Failure) -> CrawlEvent:
+    """A request a middleware dropped: robots.txt (not an error of the portal), or else."""
+    reason = str(failure.value)
+    return CrawlEvent(portal_id, "robots" if "robots" in reason.lower() else "error", url, reason)
+
+
+class CountyPortalsSpider(scrapy.Spider):
+    name = "county_portals"
+
+    def __init__(self, portals: str | None = None, only: str | None = None,
+                 years: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.portals: list[Portal] = select_portals(load_registry(portals), parse_only(only))
+        self.years = parse_years(years)
+        self.requested: dict[str, set[str]] = {p.id: set() for p in self.portals}
+        self.sections: dict[str, int] = {p.id: 0 for p in self.portals}
+        self.rejected_links: set[tuple[str, str]] = set()
+        self.rechecked = False  # archived documents no page linked: asked for once, at idle
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CountyPortalsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        return spider
+
+    # -- entry points ------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        yield PortalRows([portal.as_row() for portal in self.portals])
+        for portal in self.portals:
+            context = {"portal": portal.id, "depth": 0}
+            if portal.report_column_url:
+                yield self.page_request(portal.report_column_url, self.parse_list, context)
+            if portal.disclosure_url:
+                yield self.page_request(portal.disclosure_url, self.parse_section, context)
+            yield self.page_request(portal.url, self.parse_home, context)
+
+    def page_request(self, url: str, callback: Any, context: dict[str, Any],
+                     **meta: Any) -> scrapy.Request:
+        """Sections and list pages: always fetched in full (new reports appear there)."""
+        return scrapy.Request(url, callback=callback, errback=self.page_failed,
+                              meta={CONTEXT_META_KEY: context, **meta})
+
+    def document_request(self, url: str, portal_id: str, *, kind: str, referrer: str | None,
+                         anchor: str | None, parent: str | None = None) -> scrapy.Request:
+        """Report pages and attachments: conditional, recorded whatever the answer."""
+        self.requested.setdefault(portal_id, set()).add(url)
+        return scrapy.Request(url, callback=self.parse_document, errback=self.document_failed, meta={
+            CONTEXT_META_KEY: {"portal": portal_id},
+            CONDITIONAL_META: True,
+            # 304 and 404/410 are answers the archive needs, not errors to drop.
+            "handle_httpstatus_list": sorted({304, *GONE_STATUSES}),
+            "kind": kind,
+            "referrer": referrer,
+            "anchor": anchor,
+            "parent": parent,
+        })
+
+    # -- discovery ---------------------------------------------------------------------
+    def parse_home(self, response: Response) -> Iterator[Any]:
+        """Find the way into the disclosure section; the homepage may also link 年报 directly."""
+        if not isinstance(response, TextResponse):
+            return
+        context = response.meta[CONTEXT_META_KEY]
+        scored = []
+        for anchor in response.css("a[href]"):
+            url = response.urljoin(anchor.attrib["href"].strip())
+            score = disclosure_score(anchor_text(anchor), url)
+            if score and url.startswith("http"):
+                scored.append((score, url))
+        best = max((score for score, _ in scored), default=0)
+        for url in dict.fromkeys(url for score, url in scored if score == best):
+            yield self.page_request(url, self.parse_section, {**context, "depth": 0})
+        yield from self.links_to_columns(response, context, follow_orgs=False)
+
+    def parse_section(self, response: Response) -> Iterator[Any]:
+        """A disclosure section (the portal's or a department's): columns and sub-sections."""
+        if isinstance(response, TextResponse):
+            yield from self.links_to_columns(response, response.meta[CONTEXT_META_KEY], follow_orgs=True)
+
+    def links_to_columns(self, response: TextResponse, context: dict[str, Any], *,
+                         follow_orgs: bool) -> Iterator[Any]:
+        portal_id, depth = context["portal"], context.get("depth", 0)
+        for anchor in response.css("a[href]"):
+            href = anchor.attrib["href"].strip()
+            if href.startswith(("javascript:", "mailto:", "#")):
+                continue
+            url, text = response.urljoin(href), anchor_text(anchor)
+            if not url.startswith("http"):
+                continue
+            title = classify_title(text)
+            if title.kind is LinkKind.REPORT:
+                yield from self.report_link(response, portal_id, url, text, title.year)
+            elif title.kind in REJECTED_KINDS:
+                yield from self.rejected(portal_id, url, title.reason, text)
+            elif is_report_column(text, url):
+                yield self.page_request(url, self.parse_list, {**context, "depth": depth})
+            elif follow_orgs and is_org_section(text):
+                yield from self.org_section(url, context)
+
+    def org_section(self, url: str, context: dict[str, Any]) -> Iterator[scrapy.Request]:
+        """A department's or township's disclosure pages, within the depth and count limits."""
+        portal_id, depth = context["portal"], context.get("depth", 0)
+        if depth < MAX_SECTION_DEPTH and self.sections[portal_id] < MAX_SECTIONS_PER_PORTAL:
+            self.sections[portal_id] += 1
+            yield self.page_request(url, self.parse_section, {**context, "depth": depth + 1})
+
+    def parse_list(self, response: Response) -> Iterator[Any]:
+        """A list page: its detail links through the CMS adapter, and the further pages."""
+        context = response.meta[CONTEXT_META_KEY]
+        portal_id, depth = context["portal"], context.get("depth", 0)
+        name = response.meta.get(ADAPTER_META_KEY)
+        adapter = adapter_named(name) if name else pick_adapter(response)
+        for entry in adapter.entries(response):
+            title = classify_title(entry.title)
+            if title.kind is LinkKind.REPORT:
+                yield from self.report_link(response, portal_id, entry.url, entry.title, title.year)
+            elif title.kind in REJECTED_KINDS:
+                yield from self.rejected(portal_id, entry.url, title.reason, entry.title)
+            elif is_report_column(entry.title, entry.url) or YEAR_COLUMN.match(normalize(entry.title)):
+                yield self.page_request(entry.url, self.parse_list, {**context, "depth": depth})
+            elif is_org_section(entry.title):
+                yield from self.org_section(entry.url, context)
+        for request in adapter.next_requests(response):
+            meta = {**request.meta, CONTEXT_META_KEY: request.meta.get(CONTEXT_META_KEY) or context}
+            yield request.replace(callback=self.parse_list, errback=self.page_failed, meta=meta)
+
+    def rejected(self, portal_id: str, url: str, reason: str, title: str) -> Iterator[CrawlEvent]:
+        """A look-alike, noted once per run however many pages link it (sidebars do)."""
+        if (portal_id, url) not in self.rejected_links:
+            self.rejected_links.add((portal_id, url))
+            yield CrawlEvent(portal_id, "rejected", url, reason, title)
+
+    def report_link(self, response: Response, portal_id: str, url: str, title: str,
+                    year: int | None) -> Iterator[Any]:
+        if not year_wanted(year, self.years):
+            return
+        if url in self.requested.get(portal_id, ()):
+            return
+        yield CrawlEvent(portal_id, "listed", url, title=title)
+        kind = "attachment" if is_attachment_url(url, title) else "report_page"
+        yield self.document_request(url, portal_id, kind=kind, referrer=response.url,
+                                    anchor=title, parent=response.url if kind == "attachment" else None)
+
+    # -- documents -----------------------------------------------------------------------
+    def parse_document(self, response: Response) -> Iterator[Any]:
+        meta = response.meta
+        portal_id = meta[CONTEXT_META_KEY]["portal"]
+        self.requested.setdefault(portal_id, set()).add(response.url)
+        soft_404 = meta.get(SOFT_404_META)
+        kind = meta.get("kind", "report_page")
+        disposition = response.headers.get(b"Content-Disposition")
+        named = kind == "attachment" or disposition  # pages: only a server-given name counts
+        filename = attachment_filename(response.url, disposition) if named else None
+        yield FetchRecord(
+            url=response.url,
+            fetched_at=utc_now(),
+            status=response.status,
+            body=response.body,
+            headers=header_dict(response),
+            error=soft_404 or (f"HTTP {response.status}" if response.status in GONE_STATUSES else None),
+            soft_404=bool(soft_404),
+            kind=kind,
+            portal_id=portal_id,
+            referrer=meta.get("referrer"),
+            anchor_text=meta.get("anchor"),
+            parent_url=meta.get("parent"),
+            redirected_from=list(meta.get("redirect_urls", [])),
+            filename=filename,
+        )
+        if kind == "report_page" and response.status == 200 and not soft_404 and isinstance(response, TextResponse):
+            for link in attachment_links(response):
+                if link.url not in self.requested.get(portal_id, ()):
+                    yield self.document_request(link.url, portal_id, kind="attachment",
+                                                referrer=response.url, anchor=link.text or None,
+                                                parent=response.url)
+
+    def document_failed(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        meta = request.meta
+        portal_id = meta[CONTEXT_META_KEY]["portal"]
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            yield ignored(portal_id, request.url, failure)
+            return
+        status, body, headers, error = None, b"", {}, repr(failure.value)
+        if failure.check(HttpError):
+            response = failure.value.response
+            status, body, headers = response.status, response.body, header_dict(response)
+            error = f"HTTP {status}" + (" (bot wall)" if status in BOT_WALL_STATUSES else "")
+        self.logger.warning("failed %s: %s", request.url, error)
+        yield FetchRecord(
+            url=request.url, fetched_at=utc_now(), status=status, body=body, headers=headers,
+            error=error, kind=meta.get("kind", "report_page"), portal_id=portal_id,
+            referrer=meta.get("referrer"), anchor_text=meta.get("anchor"),
+            parent_url=meta.get("parent"), redirected_from=list(meta.get("redirect_urls", [])),
+        )
+
+    def page_failed(self, failure: Failure) -> Iterator[Any]:
+        """A section or list page failed: count it for the portal, crawl on."""
+        request = failure.request  # type: ignore[attr-defined]
+        portal_id = request.meta[CONTEXT_META_KEY]["portal"]
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            detail = f"HTTP {status}" + (" (bot wall)" if status in BOT_WALL_STATUSES else "")
+        elif failure.check(IgnoreRequest):
+            yield ignored(portal_id, request.url, failure)
+            return
+        else:
+            detail = repr(failure.value)
+        self.logger.warning("failed %s: %s", request.url, detail)
+        yield CrawlEvent(portal_id, "error", request.url, detail)
+
+    # -- documents no list showed this run ---------------------------------------------
+    def on_idle(self) -> None:
+        """Once discovery is done, recheck archived documents that no page linked this run.
+
+        A report removed from its list still has to be asked for, so that its 404 marks it
+        gone; attachments of pages that answered 304 are rechecked the same way. Skipped
+        with ``-a years=`` (the archive's URLs carry no year to filter on).
+        """
+        if self.rechecked or self.years is not None:
+            return
+        self.rechecked = True
+        from crawler.pipelines import ArchivePipeline
+
+        pipeline = self.crawler.get_item_pipeline(ArchivePipeline)
+        scheduled = 0
+        for portal in self.portals if pipeline is not None else []:
+            known = pipeline.known_urls(portal.id)
+            for url in sorted(known - self.requested.get(portal.id, set())):
+                kind = "attachment" if is_attachment_url(url) else "report_page"
+                self.crawler.engine.crawl(
+                    self.document_request(url, portal.id, kind=kind, referrer=None, anchor=None))
+                scheduled += 1
+        if scheduled:
+            self.logger.info("rechecking %d archived documents no page linked this run", scheduled)
+            raise DontCloseSpider

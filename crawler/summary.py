@@ -1,0 +1,100 @@
+"""Per-portal crawl summaries: what a run found, changed and failed on, portal by portal.
+
+The summary is what an operator reads after a monthly run (logged at close) and what the
+archive stores with the crawl run, so a portal that silently stopped publishing or started
+failing shows up without digging through logs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from archive.records import FetchRecord, RecordOutcome
+from crawler.items import CrawlEvent
+
+MAX_KEPT_MESSAGES = 20  # per portal: enough to diagnose, small enough to store per run
+
+
+@dataclass
+class PortalSummary:
+    portal_id: str
+    reports_listed: int = 0  # report links found on list pages (after the year filter)
+    pages_fetched: int = 0  # report pages answered with content (200)
+    attachments_fetched: int = 0
+    not_modified: int = 0  # 304 answers to conditional requests
+    new_documents: int = 0
+    new_versions: int = 0  # includes the first version of new documents
+    gone: int = 0  # documents marked gone by a 404/410/soft 404
+    soft_404: int = 0
+    rejected: int = 0  # look-alike titles not taken for reports
+    robots_blocked: int = 0  # links robots.txt forbids us to follow
+    errors: int = 0
+    error_messages: list[str] = field(default_factory=list)
+    rejected_links: list[dict[str, str]] = field(default_factory=list)
+
+    def add_fetch(self, fetch: FetchRecord, outcome: RecordOutcome | None) -> None:
+        if fetch.status == 304:
+            self.not_modified += 1
+        elif fetch.status == 200 and not fetch.soft_404:
+            if fetch.kind == "attachment":
+                self.attachments_fetched += 1
+            else:
+                self.pages_fetched += 1
+        if fetch.soft_404:
+            self.soft_404 += 1
+        if fetch.error and not fetch.soft_404:
+            self.note_error(f"{fetch.url}: {fetch.error}")
+        if outcome is not None:
+            self.new_documents += outcome.new_document
+            self.new_versions += outcome.new_version
+            self.gone += outcome.gone
+
+    def add_event(self, event: CrawlEvent) -> None:
+        if event.kind == "listed":
+            self.reports_listed += 1
+        elif event.kind == "rejected":
+            self.rejected += 1
+            if len(self.rejected_links) < MAX_KEPT_MESSAGES:
+                self.rejected_links.append(
+                    {"url": event.url, "title": event.title, "reason": event.detail}
+                )
+        elif event.kind == "robots":
+            self.robots_blocked += 1
+        elif event.kind == "error":
+            self.note_error(f"{event.url}: {event.detail}")
+
+    def note_error(self, message: str) -> None:
+        self.errors += 1
+        if len(self.error_messages) < MAX_KEPT_MESSAGES:
+            self.error_messages.append(message)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class RunSummary:
+    """The summaries of one run, keyed by portal id, in first-seen order."""
+
+    def __init__(self) -> None:
+        self.portals: dict[str, PortalSummary] = {}
+
+    def portal(self, portal_id: str | None) -> PortalSummary:
+        key = portal_id or "?"
+        if key not in self.portals:
+            self.portals[key] = PortalSummary(key)
+        return self.portals[key]
+
+    def as_rows(self) -> list[dict]:
+        return [summary.as_dict() for summary in self.portals.values()]
+
+    def table(self) -> str:
+        """A fixed-width table for the crawl log."""
+        head = f"{'portal':<24}{'listed':>7}{'pages':>7}{'files':>7}{'304':>6}{'new doc':>8}{'new ver':>8}{'gone':>6}{'rejected':>9}{'errors':>7}"
+        lines = [head]
+        for s in self.portals.values():
+            lines.append(
+                f"{s.portal_id:<24}{s.reports_listed:>7}{s.pages_fetched:>7}"
+                f"{s.attachments_fetched:>7}{s.not_modified:>6}{s.new_documents:>8}"
+                f"{s.new_versions:>8}{s.gone:>6}{s.rejected:>9}{s.errors:>7}"
+            )
+        return "\n".join(lines)
