@@ -2,131 +2,261 @@
 
 Built in code rather than a metadata.json so the plugin can apply it to whichever file
 name the user opened (`datasette archive.db` makes a database called "archive") and so
-the canned queries live next to the views they read.
+the canned queries live next to the views they read. Readers are researchers and
+journalists who open the archive without reading the docs, many of them in Chinese:
+titles carry both languages and the database page starts from their questions.
 """
 
 from __future__ import annotations
 
-TITLE = "政府信息公开工作年度报告 archive (zfxxgk)"
-DESCRIPTION = (
-    "Every fetch, version and parse of Chinese government information-disclosure annual "
-    "reports. Start with latest_reports (one report per agency and year), requests_wide "
-    "(the application table with its Chinese column names), version_history (what changed "
-    "and when), legacy_statistics (the statistics tables of reports before 2019, as "
-    "printed) or the canned queries below. Nothing here is ever overwritten: older "
-    "versions, removed pages (gone_at) and older parses stay queryable."
+from urllib.parse import quote, urlencode
+
+TITLE = "政府信息公开工作年度报告档案 · zfxxgk archive"
+
+# Shown on the instance's home page, above the list of databases.
+HOME_DESCRIPTION_HTML = (
+    "<p>中国政府信息公开工作年度报告的存档：每次抓取、每个版本、每次解析都保留，从不覆盖。"
+    "<br>Every fetch, version and parse of Chinese government information-disclosure "
+    "annual reports; nothing is ever overwritten or deleted. Open the database below to "
+    "start from a question.</p>"
 )
 
+# Figures columns whose NULL means "the report printed nothing, /, — or 无" (never 0).
+FIGURE_COLUMNS = frozenset(
+    {
+        "value",
+        "old_value",
+        "new_value",
+        "本年新收申请",
+        "上年结转",
+        "予以公开",
+        "部分公开",
+        "不予公开",
+        "无法提供",
+        "不予处理",
+        "其他处理",
+        "办理结果总计",
+        "结转下年度",
+        "行政复议",
+        "行政诉讼",
+        "自然人",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "总计",
+    }
+)
+
+BLANK_NOTE = (
+    "空白 = 报告中该格为空或印作 /、—、无（存为 NULL，不是 0）. "
+    "Blank: the report left this cell empty or printed /, — or 无 (NULL, not 0)."
+)
+INFERRED_NOTE = (
+    "推算 = 报告未印此数，由解析器按表内恒等式推算. "
+    "Inferred: not printed in the report, derived by the parser from the table's identities."
+)
+
+
+def _link(database_url: str, path: str, text: str, **params: str) -> str:
+    query = f"?{urlencode(params, quote_via=quote)}" if params else ""
+    return f'<a href="{database_url}/{path}{query}">{text}</a>'
+
+
+def guide_html(database_url: str) -> str:
+    """The database page's opening: the questions readers come with, each one click away."""
+    link = lambda path, text, **params: _link(database_url, path, text, **params)  # noqa: E731
+    return f"""
+<p>中国政府信息公开工作年度报告的存档 · Chinese government information-disclosure annual
+reports: every fetch, version and parse, never overwritten. 从问题开始 · Start from a question:</p>
+<ul>
+<li><b>某机关某年收到多少申请、怎样办理？</b> How many requests did an agency receive and how
+were they handled? {link("agency_across_years", "某机关历年情况 · one agency across years", agency="深州")}
+(输入机关名称的一部分 · type part of the name); the full application table of one report:
+{link("requests_wide", "申请情况宽表 · requests_wide", 机关__contains="深州", 年度="2021")};
+every agency at once: {link("headline_figures", "主要数字 · headline_figures")}.</li>
+<li><b>哪些报告数字对不上？</b> Which reports don't add up?
+{link("failing_checks", "核对未通过的报告 · reports whose checks fail")}; each failing sum:
+{link("failed_checks", "failed_checks")}.</li>
+<li><b>哪些报告发布后被修改、改了什么？</b> Which reports were revised after publication, and
+what changed? {link("revised_after_publication", "发布后修改过的报告 · revised after publication")};
+every version: {link("version_history", "版本历史 · version_history")}.</li>
+<li><b>哪些机关某年没有报告？</b> Which agencies have no report for a year?
+{link("missing_reports", "缺失年度 · missing_reports", year="2023")} (按年份筛选 · pick a year).</li>
+<li><b>全文搜索</b> Search report text: {link("search_text", "搜索报告全文 · search", q="复议")}
+(任意长度的词 · any word, two characters too).</li>
+<li><b>浏览</b> Browse: {link("latest_reports", "各机关各年度报告 · latest_reports")}
+(省份、城市、年度、模板分面 · facets by province, city, year, template);
+{link("report_values_labeled", "每个数字及中文标签 · every figure with its Chinese label")};
+{link("legacy_statistics", "2019年以前的统计表 · pre-2019 statistics tables")}.</li>
+</ul>
+<p>{BLANK_NOTE} {INFERRED_NOTE} 每行都能追溯到文件、版本和抓取的原始字节 · every row links to
+its document, version and the exact raw bytes fetched (versions → sha256 → 下载原文 raw body).</p>
+"""
+
+
+# Only what the column name does not say: Datasette lists every described column above
+# the table, so each description costs the reader a line before the data.
 _REPORT_COLUMNS = {
-    "agency": "Reporting agency (机关) as the report names itself",
-    "year": "Year the report covers (报告年度), not the year it was published",
-    "template": "Table format: 2021 (国办公开办函〔2021〕30号), 2019, or legacy (before 2019)",
-    "province": "Province of the portal that published the report (from the portal registry)",
-    "city": "City of the portal that published the report (from the portal registry)",
-    "n_values": "Canonical cells with a value (blank cells are NULL, never 0)",
-    "checks_total": "Accounting identities of the template evaluated on this report",
-    "checks_failed": "Identities that do not add up (total ≠ sum of parts)",
-    "sources": "How many documents (page, attachments) carry a report for this agency and year",
-    "gone_at": "When the portal stopped serving the document (404, 410 or a 'page not found' page)",
-    "published": "Publication date stated by the page or document (ISO date)",
+    "year": "报告年度 · Year the report covers, not the year it was published",
+    "template": "表格模板 · 2021 (国办公开办函〔2021〕30号), 2019, or legacy (before 2019: see legacy_statistics)",
+    "province": "省份 · Of the publishing portal (registry, else its division code)",
+    "checks_failed": "未通过核对 · Sums that do not add up (see failed_checks); click for the failures",
+    "n_values": "已填数字 · Figures read (blank cells are NULL, never 0); click for every figure",
+    "sources": "来源数 · Documents (page, attachments) carrying a report for this agency and year",
+    "version_n": "版本号 · 1 unless the document changed after the archive first saw it",
+    "gone_at": "下架时间 · When the portal stopped serving the document (404, 410 or a 'page not found' page)",
 }
 
 _LEGACY_DESCRIPTION = (
-    "Reports for 2008-2018 follow no national table template; from 2014 on (国办发〔2014〕32号) "
-    "many append a statistics table (统计指标 | 单位 | 统计数). Its indicators are kept as "
-    "printed and never mapped onto the 2019/2021 keys of report_values, whose meaning differs."
+    "2008–2018年的报告没有全国统一表格；自2014年（国办发〔2014〕32号）起多附统计表。"
+    "Reports for 2008-2018 follow no national table template; from 2014 on many append a "
+    "statistics table (统计指标 | 单位 | 统计数). Its indicators are kept as printed and "
+    "never mapped onto the 2019/2021 keys of report_values, whose meaning differs."
 )
 _LEGACY_COLUMNS = {
     "position": "Order of the indicator in the report's table, from 0",
     "label_path": "The indicator's outline ancestors and its own label as printed, joined by ' / ' "
     "(二、依申请公开情况 / (一)收到申请数); a table with several figure columns adds the column's heading",
-    "value": "The figure; NULL for a blank, '/' or '—' cell",
+    "value": "The figure; NULL (空白) for a blank, '/' or '—' cell, never 0",
     "value_exact": "Exact digits of the figure",
-    "unit": "Unit as printed in the unit column, the cell or the label (件, 条, 万元...)",
+    "unit": "单位 · Unit as printed in the unit column, the cell or the label (件, 条, 万元...)",
     "raw_text": "The figure cell as printed",
+}
+
+_CHECK_COLUMNS = {
+    "expected": "左边之和 · Sum of the rule's left side (the parts) as printed",
+    "actual": "右边之和 · Sum of the rule's right side (the printed total)",
 }
 
 TABLES: dict[str, dict] = {
     "latest_reports": {
-        "title": "Latest report per agency and year",
+        "title": "各机关各年度报告 · Latest report per agency and year",
         "description": (
-            "The report shown for each agency and year: among the page and its attachments, "
-            "the source with more filled cells wins, then the one whose checks pass, then "
-            "the page itself. Every candidate is listed in report_candidates."
+            "One report per portal, agency and year. When a report exists as a page and as "
+            "attachments, the source with more filled cells wins, then the one whose checks "
+            "pass, then the page itself; every candidate is in report_candidates."
         ),
         "columns": _REPORT_COLUMNS,
         "facets": ["province", "city", "year", "template"],
     },
+    "headline_figures": {
+        "title": "主要数字 · Headline figures of each report",
+        "description": (
+            "总计列 (the 总计 column) of the application table (三、收到和处理政府信息公开申请情况) "
+            "and the appeals table (四、行政复议、行政诉讼) of each latest 2019/2021 report, in 件. "
+            "不予公开, 无法提供, 不予处理 and 其他处理 add up their sub-rows; 行政诉讼 adds both "
+            "kinds of suit. Blank = not printed (NULL), never 0. Pre-2019 reports: legacy_statistics."
+        ),
+        "columns": {
+            "不予公开": "三（三）不予公开, all eight reasons, 件",
+            "无法提供": "三（四）无法提供, all three reasons, 件",
+            "不予处理": "三（五）不予处理, all five reasons, 件",
+            "其他处理": "三（六）其他处理 (2021: its three sub-rows), 件",
+            "行政诉讼": "行政诉讼 总计: 未经复议直接起诉 + 复议后起诉, 件",
+            "未通过核对": "Identities that do not add up in this report (see failed_checks)",
+        },
+        "facets": ["省份", "城市", "年度"],
+    },
     "report_candidates": {
-        "title": "Every source of a report, ranked",
-        "description": "All current parses that are reports, rank 1 being the one latest_reports shows.",
+        "title": "报告的所有来源 · Every source of a report, ranked",
+        "description": "All current parses that are reports; rank 1 is the one latest_reports shows.",
         "columns": _REPORT_COLUMNS,
         "facets": ["province", "year", "kind"],
     },
     "current_reports": {
-        "title": "Newest parse of each document's current version",
+        "title": "每个文件的当前解析 · Newest parse of each document's current version",
+        "description": "Includes documents that are not reports (status not_report, unreadable).",
         "columns": _REPORT_COLUMNS,
         "facets": ["status", "year", "template"],
     },
     "requests_wide": {
-        "title": "三、收到和处理政府信息公开申请情况 (wide)",
+        "title": "三、收到和处理政府信息公开申请情况 · Application table (wide)",
         "description": (
-            "The application table of each latest report, one row per template row, "
-            "with the template's Chinese column names. Counts of applications (件)."
+            "The application table of each latest report, one row per template row, with "
+            "the template's Chinese column names. Counts of applications (件). Blank = "
+            "not printed (NULL), never 0; 推算的列 names the cells the parser inferred."
         ),
+        "columns": {
+            "推算的列": "Columns of this row the parser inferred (推算) rather than read",
+            "行": "Canonical row key (requests.<行> in report_values)",
+        },
         "facets": ["省份", "城市", "年度"],
     },
     "failed_checks": {
-        "title": "Failed checks",
-        "description": "Accounting identities that do not add up in the latest reports: expected is the sum of the parts, actual the printed total.",
+        "title": "未通过的核对 · Failed checks",
+        "description": (
+            "Sums that do not add up in the latest reports, one row per failing identity: "
+            "expected is the parts, actual the printed total (or the other side of the balance)."
+        ),
+        "columns": _CHECK_COLUMNS,
         "facets": ["check_name", "year", "province"],
     },
     "version_history": {
-        "title": "Version history",
+        "title": "版本历史 · Version history",
         "description": (
             "Every version of every document with the dates it was first and last served, "
-            "and which canonical cells changed from the previous version."
+            "and which canonical cells changed from the previous version (∅ = blank)."
         ),
-        "facets": ["fingerprint_kind", "year"],
+        "columns": {
+            "n": "版本号 · 1 for the first version, 2 after the first change...",
+            "last_fetched_at": "Last fetch that returned this version's content",
+            "changes": "table.row.col: old → new (Chinese row / column label); ∅ = blank",
+            "body_changed": "1 when the text changed (possibly without any figure changing)",
+        },
+        "facets": ["year", "n"],
     },
     "version_changes": {
-        "title": "Cell changes between consecutive versions",
-        "description": "One row per canonical cell whose value differs from the previous version.",
+        "title": "版本间的数字变化 · Cell changes between consecutive versions",
+        "description": "One row per canonical cell whose value differs from the previous version; ∅/blank = not printed.",
     },
     "missing_reports": {
-        "title": "Agencies with no report for a year",
-        "description": "Each agency's years, from its first report in the archive to the newest year any agency has, for which the archive holds no report.",
-        "facets": ["province", "city", "year"],
+        "title": "缺失年度 · Agencies with no report for a year",
+        "description": (
+            "For each agency with at least one report in the archive: every year from its "
+            "first report to the newest year the archive holds, for which the archive has "
+            "no report from it. No report in the archive is not proof that none was "
+            "published: check the portal (url in portals)."
+        ),
+        "columns": {
+            "year": "The year with no report",
+            "years_with_report": "Years this agency does have a report for",
+        },
+        "facets": ["year", "province", "city"],
     },
     "report_values_labeled": {
-        "title": "Report values with their Chinese labels and units",
+        "title": "每个数字及中文标签 · Report values with Chinese labels and units",
+        "description": f"Every figure of every parse. {BLANK_NOTE} {INFERRED_NOTE}",
+        "columns": {"raw_text": "The cell text as the document printed it"},
         "facets": ["table_name", "year", "template"],
     },
     "portals": {
-        "title": "Portals (registry)",
+        "title": "门户网站 · Portals (registry)",
         "description": "Government information-disclosure portals the crawler visits.",
         "label_column": "name",
         "facets": ["province", "level"],
     },
     "crawl_runs": {
-        "title": "Crawl runs",
+        "title": "抓取记录 · Crawl runs",
         "description": "One row per crawl or ingest: when it ran, its settings and its stats.",
+        "sort_desc": "id",
     },
-    "run_portals": {"title": "Per-portal summary of each crawl run"},
+    "run_portals": {"title": "每次抓取的门户汇总 · Per-portal summary of each crawl run"},
     "fetches": {
-        "title": "Fetches",
+        "title": "每次请求 · Fetches",
         "description": "Every request and its outcome, errors included; sha256 points at the exact bytes received.",
         "columns": {
             "outcome": "new_document, new_version, unchanged (same content), not_modified (304), gone (first 404), still_gone, not_found (unknown URL), error",
-            "sha256": "Raw body received (in blobs), also for fetches that made no new version",
+            "sha256": "Raw body received (download link), also for fetches that made no new version",
             "etag": "ETag response header, sent back as If-None-Match next time",
         },
         "facets": ["outcome", "status"],
         "sort_desc": "id",
     },
     "documents": {
-        "title": "Documents",
-        "description": "One per canonical URL: report pages, their attachments and local files.",
+        "title": "文件 · Documents",
+        "description": "One per canonical URL: report pages, their attachments and local files. A document's page lists its versions, fetches and parses.",
         "label_column": "url",
         "columns": {
             "gone_at": _REPORT_COLUMNS["gone_at"]
@@ -139,137 +269,161 @@ TABLES: dict[str, dict] = {
         "facets": ["kind", "portal_id"],
     },
     "versions": {
-        "title": "Versions",
+        "title": "版本 · Versions",
         "description": (
             "A new version is made only when the content changes: for HTML pages the "
             "extracted report text, for everything else the raw bytes. Visit counters and "
-            "clocks in the page chrome make no new version, but their bytes are kept."
+            "clocks in the page chrome make no new version, but their bytes are kept. "
+            "Follow sha256 to download the exact body."
         ),
         "columns": {
             "n": "1 for the first version of the document, 2 for the next...",
-            "sha256": "Raw body of the fetch that made this version (in blobs)",
+            "sha256": "Raw body of the fetch that made this version (download link)",
             "fingerprint_kind": "text: sha256 of the extracted body text; raw: sha256 of the bytes",
         },
         "facets": ["fingerprint_kind", "content_type"],
     },
     "blobs": {
-        "title": "Raw bodies",
-        "description": "Every distinct body received, stored once, zlib-compressed when that saves space.",
+        "title": "原始字节 · Raw bodies",
+        "description": (
+            "Every distinct body received, stored once, zlib-compressed when that saves "
+            "space (data is the stored form: use the sha256 download link for the original bytes)."
+        ),
     },
     "reports": {
-        "title": "Reports (every parse)",
+        "title": "解析结果（全部）· Reports (every parse)",
         "description": (
             "One row per parse of a version; reparse adds rows for a new parser version and "
             "keeps the older ones. status: ok, not_report, unreadable (file cannot be read; "
-            "raw kept), parse_error (parser failed; raw kept)."
+            "raw kept), parse_error (parser failed; raw kept). A report's page lists its "
+            "figures (report_values), checks and sections below the text."
         ),
         "columns": {
             **_REPORT_COLUMNS,
             "reason": "Why the document is not a report, or why it could not be read",
+            "text": "The extracted text (what full-text search reads); click to unfold",
         },
         "facets": ["status", "year", "template", "source_format"],
     },
     "report_values": {
-        "title": "Report values (long form)",
-        "description": "One row per canonical cell; labels in key_labels or report_values_labeled.",
+        "title": "报告数字（长表）· Report values (long form)",
+        "description": f"One row per canonical cell; Chinese labels shown under each key. {BLANK_NOTE} {INFERRED_NOTE}",
         "columns": {
-            "value": "The number; NULL for a blank, '/', '—' or '无' cell",
+            "value": "The number; NULL (空白) for a blank, '/', '—' or '无' cell, never 0",
             "value_exact": "Exact digits of the value (fees keep every printed decimal)",
             "raw_text": "The cell text as the document printed it",
             "inferred": "1 when the parser derived the value (e.g. a missing total) rather than reading it",
         },
-        "facets": ["table_name", "row_key", "col_key"],
+        "facets": ["table_name", "col_key"],
     },
-    "report_checks": {"title": "Accounting identity checks", "facets": ["ok", "check_name"]},
+    "report_checks": {
+        "title": "核对 · Accounting identity checks",
+        "columns": _CHECK_COLUMNS,
+        "facets": ["ok", "check_name"],
+    },
     "report_legacy_statistics": {
-        "title": "Statistics tables of pre-2019 reports (every parse)",
+        "title": "2019年以前的统计表（全部解析）· Statistics tables of pre-2019 reports (every parse)",
         "description": _LEGACY_DESCRIPTION,
         "columns": _LEGACY_COLUMNS,
     },
     "legacy_statistics": {
-        "title": "Statistics tables of pre-2019 reports",
+        "title": "2019年以前的统计表 · Statistics tables of pre-2019 reports",
         "description": _LEGACY_DESCRIPTION + " One row per indicator of each latest report.",
-        "columns": {**_REPORT_COLUMNS, **_LEGACY_COLUMNS},
+        "columns": _LEGACY_COLUMNS,
         "facets": ["province", "year", "unit"],
     },
-    "report_sections": {"title": "Report sections (一 to 六)", "facets": ["section"]},
+    "report_sections": {"title": "报告章节（一至六）· Report sections", "facets": ["section"]},
     "archive_meta": {"hidden": True},  # bookkeeping: when views were last rebuilt
     "key_labels": {
-        "title": "Canonical keys: Chinese labels and units",
+        "title": "标准键的中文标签和单位 · Canonical keys: Chinese labels and units",
         "description": "From the official templates; unit 件 for counts, 万元 for amounts.",
         "facets": ["table_name", "template", "axis"],
     },
 }
 
-_VALUE = (
-    "(SELECT v.value FROM report_values v WHERE v.report_id = l.report_id "
-    "AND v.table_name = '{table}' AND v.row_key = '{row}' AND v.col_key = 'total')"
+# Search hits: the trigram index for three characters or more; a LIKE scan for one or two
+# characters (复议), which a trigram index cannot match. One query, so readers need not
+# know which applies.
+_SEARCH_SQL = """
+WITH hits AS (
+  SELECT rowid AS report_id, snippet(reports_fts, 2, '【', '】', '…', 24) AS excerpt
+  FROM reports_fts
+  WHERE length(:q) >= 3 AND reports_fts MATCH '"' || replace(:q, '"', '""') || '"'
+  UNION ALL
+  SELECT id, '…' || substr(text, max(1, instr(text, :q) - 30), min(30, instr(text, :q) - 1))
+    || '【' || :q || '】' || substr(text, instr(text, :q) + length(:q), 30) || '…'
+  FROM reports
+  WHERE length(:q) BETWEEN 1 AND 2 AND text LIKE '%' || :q || '%' AND instr(text, :q) > 0
 )
+SELECT c.agency, c.year, h.excerpt, c.title, c.status, c.report_id, c.url
+FROM hits h JOIN current_reports c ON c.report_id = h.report_id
+ORDER BY c.agency, c.year
+LIMIT 500"""
 
+# hide_sql: readers come for the answer, so each query page opens at its form and
+# results, with a link that shows the SQL.
 QUERIES: dict[str, dict] = {
     "agency_across_years": {
-        "title": "One agency across years",
-        "description": "Headline figures of an agency's latest report for each year (part of the name is enough).",
-        "sql": f"""
-SELECT l.year AS 年度, l.agency AS 机关, l.template, l.province, l.city,
-  {_VALUE.format(table="requests", row="received")} AS 本年新收申请,
-  {_VALUE.format(table="requests", row="total_processed")} AS 办理结果总计,
-  {_VALUE.format(table="requests", row="granted")} AS 予以公开,
-  {_VALUE.format(table="appeals", row="review")} AS 行政复议,
-  l.checks_failed, l.sources, l.url, l.report_id
-FROM latest_reports l
-WHERE l.agency LIKE '%' || :agency || '%'
-ORDER BY l.agency, l.year""",
+        "title": "某机关历年情况 · One agency across years",
+        "description": (
+            "输入机关名称的一部分（如 深州）· Type part of the agency's name. Headline "
+            "figures of its latest report for each year, in 件; blank = not printed, never 0."
+        ),
+        "hide_sql": True,
+        "sql": """
+SELECT * FROM headline_figures
+WHERE 机关 LIKE '%' || :agency || '%'
+ORDER BY 机关, 年度""",
     },
     "revised_after_publication": {
-        "title": "Reports revised after publication",
-        "description": "Report documents whose content changed after the archive first saw them, with the cells that changed.",
+        "title": "发布后修改过的报告 · Reports revised after publication",
+        "description": (
+            "Report documents whose content changed after the archive first saw them, "
+            "newest change first, with the figures that changed (old → new, ∅ = blank). "
+            "values_changed 0 with body_changed 1: only the wording changed."
+        ),
+        "hide_sql": True,
         "sql": """
-SELECT h.agency, h.year, h.url, h.n AS version, h.previous_fetched_at, h.fetched_at,
-  h.values_changed, h.changes, h.document_id, h.version_id
+SELECT h.agency, h.year, h.n AS version, h.previous_fetched_at, h.fetched_at,
+  h.values_changed, h.changes, h.body_changed, h.url, h.document_id, h.version_id
 FROM version_history h
 WHERE h.n > 1 AND h.document_id IN (SELECT document_id FROM reports WHERE is_report)
 ORDER BY h.fetched_at DESC""",
     },
     "failing_checks": {
-        "title": "Reports whose checks fail",
-        "description": "Latest reports with at least one accounting identity that does not add up.",
+        "title": "核对未通过的报告 · Reports whose checks fail",
+        "description": (
+            "Latest reports with at least one sum that does not add up, most failures "
+            "first. failures: the row or column, the rule, then the two sides "
+            "(left ≠ right, as printed)."
+        ),
+        "hide_sql": True,
         "sql": """
 SELECT l.agency, l.year, l.province, l.city, l.checks_failed, l.checks_total,
-  (SELECT group_concat(c.check_name || ' ' || c.table_name || coalesce('.' || c.row_key, '')
-     || coalesce('.' || c.col_key, '') || ': expected ' || c.expected || ', printed '
-     || c.actual, '; ')
-   FROM report_checks c WHERE c.report_id = l.report_id AND NOT c.ok) AS failures,
+  (SELECT group_concat(coalesce(f.row_label, f.col_label) || ' — '
+     || substr(f.check_rule, 1, instr(f.check_rule, ' (') - 1) || '：'
+     || f.expected || ' ≠ ' || f.actual, '; ')
+   FROM failed_checks f WHERE f.report_id = l.report_id) AS failures,
   l.url, l.report_id
 FROM latest_reports l
 WHERE l.checks_failed > 0
 ORDER BY l.checks_failed DESC, l.agency, l.year""",
     },
     "search_text": {
-        "title": "Search report text",
-        "description": "Full-text search (trigram index) over current reports; needs 3 or more characters — use search_text_short for two-character words such as 复议.",
-        "sql": """
-SELECT c.agency, c.year, c.title,
-  snippet(reports_fts, 2, '【', '】', '…', 24) AS excerpt, c.url, c.report_id
-FROM reports_fts JOIN current_reports c ON c.report_id = reports_fts.rowid
-WHERE reports_fts MATCH '"' || replace(:q, '"', '""') || '"'
-ORDER BY rank
-LIMIT 500""",
-    },
-    "search_text_short": {
-        "title": "Search report text (any length, slower)",
-        "description": "Substring search without the index, for one- and two-character words such as 复议.",
-        "sql": """
-SELECT c.agency, c.year, c.title,
-  substr(r.text, max(1, instr(r.text, :q) - 30), 60 + length(:q)) AS excerpt,
-  c.url, c.report_id
-FROM current_reports c JOIN reports r ON r.id = c.report_id
-WHERE length(:q) > 0 AND r.text LIKE '%' || :q || '%'
-ORDER BY c.agency, c.year
-LIMIT 500""",
+        "title": "搜索报告全文 · Search report text",
+        "description": (
+            "输入任意词语（如 复议、依申请公开）· Any word or phrase, two characters "
+            "too. Matches the current version of every document; 【】 marks the hit."
+        ),
+        "hide_sql": True,
+        "sql": _SEARCH_SQL,
     },
 }
 
 
-def database_metadata() -> dict:
-    return {"title": TITLE, "description": DESCRIPTION, "tables": TABLES}
+def database_metadata(database_url: str) -> dict:
+    return {
+        "title": TITLE,
+        "description_html": guide_html(database_url),
+        "tables": TABLES,
+    }
