@@ -18,15 +18,20 @@ from scrapy.http import TextResponse
 ATTACHMENT_EXTENSIONS = frozenset({"pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx", "et", "zip", "rar", "7z"})
 DOWNLOAD_SCRIPT = re.compile(r"(?:down(?:load)?(?:file)?|attach(?:ment)?|getfile|file)\w*\.(?:jsp|do|aspx?|php)$", re.I)
 EXTENSION = re.compile(r"\.([A-Za-z0-9]{2,4})$")
+# Query parameters download scripts name the file in (downfile.jsp?filename=...).
+FILENAME_PARAMS = frozenset({"filename", "file", "name", "fn"})
 
 
 @dataclass(frozen=True)
 class AttachmentLink:
+    """A file the page links or embeds, with the link's text (often the real filename)."""
+
     url: str
     text: str
 
 
 def extension_of(name: str) -> str | None:
+    """The attachment extension a name ends with (lower case), None for any other name."""
     match = EXTENSION.search(name.strip())
     ext = match.group(1).lower() if match else None
     return ext if ext in ATTACHMENT_EXTENSIONS else None
@@ -100,7 +105,7 @@ def attachment_filename(url: str, content_disposition: bytes | None) -> str | No
             return PurePosixPath(name.replace("\\", "/")).name
     parts = urlsplit(url)
     for key, value in parse_qsl(parts.query):
-        if key.lower() in {"filename", "file", "name", "fn"} and value:
+        if key.lower() in FILENAME_PARAMS and value:
             return PurePosixPath(value).name
     name = PurePosixPath(unquote(parts.path)).name
     return name or None

@@ -20,6 +20,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+# The data folder crawler/registry/ beside this module (CSV and the script that builds it;
+# not a package, so `import crawler.registry` always means this module).
 BUNDLED_REGISTRY = Path(__file__).with_name("registry") / "county_portals.csv"
 
 REQUIRED_COLUMNS = ("id", "name", "region_code", "level", "url")

@@ -7,21 +7,23 @@ being a good citizen. Tests and the offline demo lower the delays with ``-s`` ov
 loopback only.
 """
 
+from crawler.identity import user_agent
+
 BOT_NAME = "zfxxgk"
 
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-ADDONS: dict[str, int] = {}
-
 # -- Identification ------------------------------------------------------------------
-# Who to contact about this crawler; shown in the User-Agent so a webmaster who sees it
-# in the logs can reach the operator. Override per deployment: -s CONTACT=you@example.org
-CONTACT = "https://github.com/zfxxgk/zfxxgk/issues"
-USER_AGENT = (
-    "zfxxgk/0.1 (+archive of government information-disclosure annual reports; "
-    f"contact: {CONTACT})"
-)
+# Who to contact about this crawl, shown in the User-Agent so that a webmaster who sees it
+# in their logs can reach the operator instead of blocking the crawler. It belongs to
+# whoever runs the crawl, so none ships: set it per deployment,
+#   scrapy crawl county_portals -s CONTACT=mailto:you@your-domain
+# Left unset, the User-Agent says "contact not configured" and each crawl starts with a
+# warning. The add-on derives USER_AGENT from CONTACT once -s overrides are applied.
+CONTACT = ""
+USER_AGENT = user_agent(CONTACT)
+ADDONS = {"crawler.identity.ContactAddon": 0}
 
 # -- Politeness ----------------------------------------------------------------------
 ROBOTSTXT_OBEY = True

@@ -23,11 +23,11 @@ BOT_WALL = re.compile(
     r"访问过于频繁|请求过于频繁|access\s*denied"
 )
 BOT_WALL_STATUSES = frozenset({403, 412, 418, 429, 503, 521})
+# A JavaScript challenge page shows next to nothing until its script has run.
+MAX_CHALLENGE_TEXT = 50
 # A real report page has thousands of characters of text; error and challenge pages a few
 # dozen. Above this, the phrases above are most likely part of real content.
 MAX_ERROR_PAGE_TEXT = 600
-
-
 # Compiled once and run on lxml directly: through parsel, every text node becomes a Selector,
 # which made this check the costliest step of handling a response.
 VISIBLE_TEXT = etree.XPath(
@@ -37,13 +37,14 @@ VISIBLE_TEXT = etree.XPath(
 
 
 def visible_text(response: TextResponse) -> str:
+    """The page's title and body text, whitespace collapsed, scripts and styles left out."""
     return re.sub(r"\s+", " ", " ".join(VISIBLE_TEXT(response.selector.root))).strip()
 
 
 def is_challenge_script(response: TextResponse, text: str) -> bool:
     """A page that is little but a script setting a cookie and reloading (JS challenge)."""
     scripts = " ".join(response.xpath("//script/text()").getall())
-    return len(text) < 50 and "document.cookie" in scripts and ("location" in scripts or "reload" in scripts)
+    return len(text) < MAX_CHALLENGE_TEXT and "document.cookie" in scripts and ("location" in scripts or "reload" in scripts)
 
 
 def soft_404_reason(response: Response) -> str | None:

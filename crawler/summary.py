@@ -13,6 +13,7 @@ from archive.records import FetchRecord, RecordOutcome
 from crawler.items import CrawlEvent
 
 MAX_KEPT_MESSAGES = 20  # per portal: enough to diagnose, small enough to store per run
+UNKNOWN_PORTAL = "?"  # what a fetch no portal claimed is counted under
 
 
 @dataclass
@@ -79,7 +80,7 @@ class RunSummary:
         self.portals: dict[str, PortalSummary] = {}
 
     def portal(self, portal_id: str | None) -> PortalSummary:
-        key = portal_id or "?"
+        key = portal_id or UNKNOWN_PORTAL
         if key not in self.portals:
             self.portals[key] = PortalSummary(key)
         return self.portals[key]

@@ -1,4 +1,4 @@
-"""Fixture portals of the four CMS families and a way to feed their pages to the adapters.
+"""Fixture portals of each CMS family and a way to feed their pages to the adapters.
 
 Responses are built the way Scrapy builds them (class chosen by `responsetypes`, the
 request attached), from what the fixture `Site` answers to that very request, so the
@@ -7,7 +7,6 @@ adapters see exactly what a crawl would show them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -20,24 +19,18 @@ from scrapy.utils.request import fingerprint
 from crawler.adapters.base import ListAdapter
 from crawler.adapters.hanweb import HanwebAdapter
 from crawler.adapters.jsonapi import JsonApiAdapter
-from crawler.adapters.numbered import NumberedAdapter
 from crawler.adapters.querypage import QueryPageAdapter
 from crawler.adapters.trs import TrsAdapter
 from crawler.demo.content import PortalContent, ReportDoc
-from crawler.demo.families import classic, hanweb, jsonapi, querypage, trs
+from crawler.demo.families import build_site
+from crawler.demo.families.render import newest_first
 from crawler.demo.scenarios import standard_portal
 from crawler.demo.site import Site, SiteRequest
 
-# The order crawler/adapters/__init__.py is asked to register them in.
-ADAPTERS: list[type[ListAdapter]] = [HanwebAdapter, JsonApiAdapter, TrsAdapter, QueryPageAdapter,
-                                     NumberedAdapter]
+# The adapter that must read each fixture family's lists (classic's are the generic kind).
 FAMILY_ADAPTERS: dict[str, type[ListAdapter]] = {
     "trs": TrsAdapter, "hanweb": HanwebAdapter, "jsonapi": JsonApiAdapter,
     "querypage": QueryPageAdapter,
-}
-BUILDERS: dict[str, Callable[[PortalContent, str], Site]] = {
-    "classic": classic.build_site, "trs": trs.build_site, "hanweb": hanweb.build_site,
-    "jsonapi": jsonapi.build_site, "querypage": querypage.build_site,
 }
 BASE_URL = "http://127.0.0.11:8080"
 # 喆 is in GBK but not in GB2312, which the GBK portals declare.
@@ -58,8 +51,7 @@ class Portal:
 
     def documents(self, column: int) -> list[ReportDoc]:
         """A column's documents in list order (newest first), reports and look-alikes."""
-        docs = self.content.columns[column]
-        return sorted([*docs.reports, *docs.lookalikes], key=lambda d: d.date, reverse=True)
+        return newest_first(self.content.columns[column])
 
     def document_urls(self, column: int) -> list[str]:
         return [self.url(self.site.doc_paths[d.slug]) for d in self.documents(column)]
@@ -69,7 +61,7 @@ def make_portal(family: str, base_url: str = BASE_URL, portal_id: str | None = N
     """The scenarios' standard portal: 11 reports + 4 look-alikes, a department with 2."""
     scenario = standard_portal(portal_id or f"{family}-t", PORTAL_NAMES[family], "130534", family,
                                years=range(2014, 2025), encoding=ENCODINGS.get(family, "utf-8"))
-    return Portal(family, scenario.content, BUILDERS[family](scenario.content, base_url), base_url)
+    return Portal(family, scenario.content, build_site(family, scenario.content, base_url), base_url)
 
 
 def fetch(site: Site, request: scrapy.Request | str) -> Response:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
+from crawler.adapters import ADAPTERS
 from crawler.adapters.base import ADAPTER_META_KEY, CONTEXT_META_KEY
 from crawler.demo.families.querypage import page_param
 from tests.adapters_support import (
-    ADAPTERS,
     FAMILY_ADAPTERS,
     column_url,
     fetch,

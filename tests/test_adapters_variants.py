@@ -8,9 +8,10 @@ import scrapy
 from scrapy.http import HtmlResponse, TextResponse, XmlResponse
 from scrapy.http.response.json import JsonResponse
 
+from crawler.adapters.base import MAX_PAGES
 from crawler.adapters.hanweb import HanwebAdapter
 from crawler.adapters.jsonapi import JsonApiAdapter
-from crawler.adapters.querypage import MAX_PAGES, QueryPageAdapter
+from crawler.adapters.querypage import QueryPageAdapter
 from crawler.adapters.trs import TrsAdapter
 
 SITE = "http://127.0.0.21:8080"

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from w3lib.url import safe_url_string
 
+from crawler.demo.command import LOOPBACK_SETTINGS
 from crawler.demo.scenarios import DISALLOWED_PREFIX, a_month_later, build_sites, fixture
 from crawler.demo.server import PortalServer
 from tests.crawl_support import query, run_crawl, serve
@@ -104,6 +105,15 @@ def test_lookalikes_never_fetched_nor_archived(crawled):
         assert summary["rejected"] == 4, portal_id
         assert reasons == {"graphic of a report", "notice about the reports",
                            "enterprise annual report", "yearbook"}
+
+
+def test_every_request_names_the_contact_given_on_the_command_line(crawled):
+    """-s CONTACT=... reaches the User-Agent of every request, robots.txt included."""
+    contact = LOOPBACK_SETTINGS["CONTACT"]
+    agents = {r.headers.get("user-agent") for site in crawled["first_sites"].values() for r in site.log}
+    assert agents == {f"zfxxgk/0.1 (+archive of government information-disclosure annual reports; "
+                      f"contact: {contact})"}
+    assert "CONTACT is not set" not in crawled["first_log"]
 
 
 def test_robots_disallowed_path_never_requested(crawled):

@@ -4,20 +4,32 @@ Portals page their report lists in a handful of ways (numbered links, ``?page=N`
 ``createPageHTML`` script, Hanweb's dataproxy.jsp, JSON APIs). The spider only ever asks
 an adapter two questions — which detail links are on this page, and which list pages come
 next — so supporting a new CMS means adding one small adapter class, never editing the
-spider.
+spider. The helpers below read what most list pages share — titled links, the date
+printed beside each, page-number parameters — so each adapter keeps only its family's way
+of paging.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import scrapy
+from parsel import Selector
 from scrapy.http import Response, TextResponse
 
 # Request.meta keys the spider and the adapters share.
 ADAPTER_META_KEY = "list_adapter"  # name of the adapter that must read the response
 CONTEXT_META_KEY = "list_context"  # the spider's portal/column context, carried unchanged
+
+MAX_PAGES = 500  # a pager claiming more is broken; never queue more list pages than this
+PAGER_TEXTS = frozenset({"下一页", "下页", "后一页", "上一页", "上页", "前一页", "首页", "尾页", "末页", ">", ">>", "<", "<<"})
+LARGEST_PAGE_NUMBER = 999  # a link reading "1000" or more is a count or an id, not a page
+DATE = re.compile(r"(20\d\d|19\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})")
+SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
 
 
 @dataclass
@@ -71,3 +83,73 @@ class ListAdapter:
         if isinstance(url_or_request, scrapy.Request):
             return url_or_request.replace(meta={**url_or_request.meta, **meta})
         return scrapy.Request(response.urljoin(url_or_request), meta=meta, **kwargs)
+
+
+def iso_date_in(text: str) -> str | None:
+    """The first date written in ``text`` (2024-01-20, 2024/1/20, 2024年1月20日), ISO formatted."""
+    match = DATE.search(text)
+    if not match:
+        return None
+    year, month, day = match.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def anchor_text(anchor: Selector) -> str:
+    """The visible text of a link, or its title attribute when the text is cut short."""
+    text = " ".join(t.strip() for t in anchor.css("::text").getall() if t.strip())
+    title = (anchor.attrib.get("title") or "").strip()
+    return title if len(title) > len(text) else text
+
+
+def is_pager_text(text: str) -> bool:
+    """Pagination anchors: 下一页 and friends, or a page number."""
+    return text in PAGER_TEXTS or (text.isdigit() and int(text) <= LARGEST_PAGE_NUMBER)
+
+
+def listed_date(anchor: Selector) -> str | None:
+    """The date the list shows beside the link (same <li>/<tr>/<dd>/<p>), ISO formatted."""
+    row = anchor.xpath("ancestor::*[self::li or self::tr or self::dd or self::p][1]")
+    return iso_date_in(" ".join(row.css("::text").getall())) if row else None
+
+
+def first_per_url(entries: Iterable[ListEntry]) -> list[ListEntry]:
+    """The entries in page order, each URL once (lists often link a title and its "more")."""
+    found: dict[str, ListEntry] = {}
+    for entry in entries:
+        found.setdefault(entry.url, entry)
+    return list(found.values())
+
+
+def listed_entries(response: TextResponse) -> list[ListEntry]:
+    """The links of the page's list rows: anchors whose row (li/tr/dd) also shows a date.
+
+    Government list pages print each document's date beside its title, while navigation,
+    breadcrumbs, pagers and footers carry none, so the date is what tells the list apart
+    from the page shell.
+    """
+    entries = []
+    for anchor in response.css("li a[href], tr a[href], dd a[href]"):
+        href = anchor.attrib["href"].strip()
+        text = anchor_text(anchor)
+        if not href or href.startswith(SKIPPED_SCHEMES) or not text or is_pager_text(text):
+            continue
+        date = listed_date(anchor)
+        if date is not None:
+            entries.append(ListEntry(url=response.urljoin(href), title=text, date=date))
+    return first_per_url(entries)
+
+
+def number_param(url: str, keys: Iterable[str]) -> tuple[str, int] | None:
+    """The first query parameter of the URL named in ``keys`` that holds a number, and it."""
+    keys = set(keys)
+    for key, value in parse_qsl(urlsplit(url).query):
+        if key in keys and value.isdigit():
+            return key, int(value)
+    return None
+
+
+def with_page(url: str, key: str, number: int) -> str:
+    """The URL with its page parameter set (other parameters kept in order)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != key]
+    return urlunsplit(parts._replace(query=urlencode([*query, (key, str(number))])))

@@ -17,9 +17,14 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Response, TextResponse
 
-from crawler.adapters.base import ListAdapter, ListEntry
-from crawler.adapters.numbered import DATE, anchor_text
-from crawler.adapters.querypage import MAX_PAGES
+from crawler.adapters.base import (
+    MAX_PAGES,
+    ListAdapter,
+    ListEntry,
+    anchor_text,
+    first_per_url,
+    iso_date_in,
+)
 
 PROXY_PATH = "/module/web/jpage/dataproxy.jsp"
 RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
@@ -36,6 +41,7 @@ DEFAULT_GROUP = 3
 
 
 def option(text: str, name: str) -> int | None:
+    """A numeric option of the page's jpage call (perPage, groupSize, totalRecord)."""
     match = re.search(OPTION.format(name=name), text)
     return int(match.group(1)) if match else None
 
@@ -74,24 +80,17 @@ class HanwebAdapter(ListAdapter):
     def entries(self, response: Response) -> list[ListEntry]:
         if not isinstance(response, TextResponse):
             return []
-        found: list[ListEntry] = []
-        seen: set[str] = set()
+        entries = []
         for record in RECORD.findall(response.text):
             row = Selector(text=record)
             anchor = row.css("a[href]")
-            if not anchor:
-                continue
-            url = response.urljoin(anchor[0].attrib["href"].strip())
-            date = DATE.search(" ".join(row.css("::text").getall()))
-            if url in seen:
-                continue
-            seen.add(url)
-            found.append(ListEntry(
-                url=url,
-                title=anchor_text(anchor[0]),
-                date=f"{date[1]}-{int(date[2]):02d}-{int(date[3]):02d}" if date else None,
-            ))
-        return found
+            if anchor:
+                entries.append(ListEntry(
+                    url=response.urljoin(anchor[0].attrib["href"].strip()),
+                    title=anchor_text(anchor[0]),
+                    date=iso_date_in(" ".join(row.css("::text").getall())),
+                ))
+        return first_per_url(entries)
 
     def next_requests(self, response: Response) -> list[scrapy.Request]:
         if not isinstance(response, TextResponse):
@@ -99,8 +98,8 @@ class HanwebAdapter(ListAdapter):
         text = response.text
         answered = requested_range(response)
         if answered:  # a proxy answer: continue after its range, with the same form
-            first, per_page = answered[1] + 1, answered[2]
-            group = answered[1] - answered[0] + 1
+            start, end, per_page = answered
+            first, group = end + 1, end - start + 1
             form = self.form_of(response)
         else:  # the column page: continue after the embedded records
             first = len(RECORD.findall(text)) + 1

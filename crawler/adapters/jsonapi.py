@@ -21,9 +21,16 @@ from urllib.parse import parse_qsl, urlsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from crawler.adapters.base import ListAdapter, ListEntry
-from crawler.adapters.numbered import DATE
-from crawler.adapters.querypage import MAX_PAGES, listed_entries, with_page
+from crawler.adapters.base import (
+    MAX_PAGES,
+    ListAdapter,
+    ListEntry,
+    first_per_url,
+    iso_date_in,
+    listed_entries,
+    number_param,
+    with_page,
+)
 
 API_ATTRIBUTES = ("data-api", "data-list-api", "data-url", "data-source")
 # Quoted root-relative or absolute URLs inside a script; `looks_like_api` picks the API.
@@ -35,6 +42,8 @@ URL_KEYS = ("url", "link", "href", "docUrl", "linkUrl", "pageUrl")
 DATE_KEYS = ("publishTime", "pubDate", "publishDate", "releaseDate", "date", "docDate", "createTime")
 TOTAL_KEYS = ("total", "totalCount", "total_count", "totalRecord", "totalElements", "count")
 PAGES_KEYS = ("totalPage", "totalPages", "pages", "pageCount")
+JSON_ACCEPT = {"Accept": "application/json"}  # for the APIs that negotiate what they answer
+EPOCH_MILLISECONDS_AFTER = 1e11  # a number this large is a time in ms (1973 on), not seconds
 
 
 def looks_like_api(url: str) -> bool:
@@ -105,10 +114,9 @@ def find_number(answer: Any, keys: tuple[str, ...]) -> int | None:
 
 def iso_date(value: Any) -> str | None:
     """Dates come as '2024-01-20 09:00:00', '2024/1/20' or epoch milliseconds."""
-    if isinstance(value, int | float) and value > 1e11:
+    if isinstance(value, int | float) and value > EPOCH_MILLISECONDS_AFTER:
         return datetime.fromtimestamp(value / 1000, UTC).strftime("%Y-%m-%d")
-    match = DATE.search(str(value or ""))
-    return f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}" if match else None
+    return iso_date_in(str(value or ""))
 
 
 def decoded(response: TextResponse) -> Any | None:
@@ -120,13 +128,6 @@ def decoded(response: TextResponse) -> Any | None:
         return json.loads(text)
     except ValueError:
         return None
-
-
-def page_key(url: str, keys: tuple[str, ...]) -> tuple[str, int] | None:
-    for key, value in parse_qsl(urlsplit(url).query):
-        if key in keys and value.isdigit():
-            return key, int(value)
-    return None
 
 
 class JsonApiAdapter(ListAdapter):
@@ -143,14 +144,12 @@ class JsonApiAdapter(ListAdapter):
         if answer is None:  # the column page: usually an empty shell the script fills
             return listed_entries(response)
         records, _ = find_listing(answer)
-        entries, seen = [], set()
-        for record in records:
-            url = response.urljoin(str(first_of(record, URL_KEYS)).strip())
-            if url not in seen:
-                seen.add(url)
-                title = str(first_of(record, TITLE_KEYS)).strip()
-                entries.append(ListEntry(url=url, title=title, date=iso_date(first_of(record, DATE_KEYS))))
-        return entries
+        return first_per_url(
+            ListEntry(url=response.urljoin(str(first_of(record, URL_KEYS)).strip()),
+                      title=str(first_of(record, TITLE_KEYS)).strip(),
+                      date=iso_date(first_of(record, DATE_KEYS)))
+            for record in records
+        )
 
     def next_requests(self, response: Response) -> list[scrapy.Request]:
         if not isinstance(response, TextResponse):
@@ -160,14 +159,14 @@ class JsonApiAdapter(ListAdapter):
             url = api_url(response)
             if url is None:
                 return []
-            if page_key(url, API_PAGE_PARAMS) is None:
+            if number_param(url, API_PAGE_PARAMS) is None:
                 url = with_page(url, "pageNo", 1)
-            return [self.follow_list(response, url, headers={"Accept": "application/json"})]
+            return [self.follow_list(response, url, headers=JSON_ACCEPT)]
         return self.further_pages(response, answer)
 
     def further_pages(self, response: TextResponse, answer: Any) -> list[scrapy.Request]:
         """The API pages after this one, counted from the answer's total."""
-        current = page_key(response.url, API_PAGE_PARAMS)
+        current = number_param(response.url, API_PAGE_PARAMS)
         if current is None:
             return []
         key, here = current
@@ -175,7 +174,7 @@ class JsonApiAdapter(ListAdapter):
         pages = find_number(holder, PAGES_KEYS) or find_number(answer, PAGES_KEYS)
         if pages is None:
             total = find_number(holder, TOTAL_KEYS) or find_number(answer, TOTAL_KEYS)
-            size_param = page_key(response.url, API_SIZE_PARAMS)
+            size_param = number_param(response.url, API_SIZE_PARAMS)
             size = size_param[1] if size_param else find_number(answer, API_SIZE_PARAMS)
             size = size or len(records)
             if not total or not size:
@@ -185,6 +184,6 @@ class JsonApiAdapter(ListAdapter):
         last = min(pages - (1 - first), first + MAX_PAGES - 1)
         return [
             self.follow_list(response, with_page(response.url, key, number),
-                             headers={"Accept": "application/json"})
+                             headers=JSON_ACCEPT)
             for number in range(here + 1, last + 1)
         ]

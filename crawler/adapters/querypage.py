@@ -2,64 +2,30 @@
 
 Such pagers usually show a window of page numbers plus "共N页", so following 下一页 one page
 at a time works but costs a round trip per page; reading the total lets the adapter request
-every further page at once. Also holds `listed_entries`, the list-row reader the other
-HTML-list adapters share.
+every further page at once.
 """
 
 from __future__ import annotations
 
 import re
 from typing import ClassVar
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from crawler.adapters.base import ListAdapter, ListEntry
-from crawler.adapters.numbered import SKIPPED_SCHEMES, anchor_text, is_pager_text, listed_date
+from crawler.adapters.base import (
+    MAX_PAGES,
+    ListAdapter,
+    ListEntry,
+    listed_entries,
+    number_param,
+    with_page,
+)
 
 # Page-number parameters seen on county CMSs, most common first.
 PAGE_PARAMS = ("page", "pageIndex", "pageNo", "pageNum", "p", "currentPage", "curPage")
 TOTAL_PAGES = re.compile(r"共\s*(\d{1,4})\s*页")
-MAX_PAGES = 500  # a pager claiming more is broken; never queue more list pages than this
-
-
-def listed_entries(response: TextResponse) -> list[ListEntry]:
-    """The links of the page's list rows: anchors whose row (li/tr/dd) also shows a date.
-
-    Government list pages print each document's date beside its title, while navigation,
-    breadcrumbs, pagers and footers carry none, so the date is what tells the list apart
-    from the page shell.
-    """
-    found: list[ListEntry] = []
-    seen: set[str] = set()
-    for anchor in response.css("li a[href], tr a[href], dd a[href]"):
-        href = anchor.attrib["href"].strip()
-        text = anchor_text(anchor)
-        if not href or href.startswith(SKIPPED_SCHEMES) or not text or is_pager_text(text):
-            continue
-        date = listed_date(anchor)
-        url = response.urljoin(href)
-        if date is None or url in seen:
-            continue
-        seen.add(url)
-        found.append(ListEntry(url=url, title=text, date=date))
-    return found
-
-
-def page_param(url: str) -> tuple[str, int] | None:
-    """The page-number parameter of a URL and its value, if it has one."""
-    for key, value in parse_qsl(urlsplit(url).query):
-        if key in PAGE_PARAMS and value.isdigit():
-            return key, int(value)
-    return None
-
-
-def with_page(url: str, key: str, number: int) -> str:
-    """The URL with its page parameter set (other parameters kept in order)."""
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != key]
-    return urlunsplit(parts._replace(query=urlencode([*query, (key, str(number))])))
 
 
 class QueryPageAdapter(ListAdapter):
@@ -72,7 +38,7 @@ class QueryPageAdapter(ListAdapter):
         found = []
         for href in response.css("a::attr(href)").getall():
             url = response.urljoin(href.strip())
-            param = page_param(url)
+            param = number_param(url, PAGE_PARAMS)
             if param and urlsplit(url).path == here:
                 found.append((url, *param))
         return found
@@ -97,7 +63,7 @@ class QueryPageAdapter(ListAdapter):
         template, key, _ = links[0]
         numbers = [n for _, k, n in links if k == key]
         first = 0 if 0 in numbers else 1
-        current = page_param(response.url)
+        current = number_param(response.url, PAGE_PARAMS)
         here = current[1] if current and current[0] == key else first
         text = " ".join(response.css("::text").getall())
         # "共N页" counts pages from 1; a 0-based pager's last page is N-1.

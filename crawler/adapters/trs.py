@@ -15,9 +15,8 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from crawler.adapters.base import ListAdapter, ListEntry
+from crawler.adapters.base import MAX_PAGES, ListAdapter, ListEntry, listed_entries
 from crawler.adapters.numbered import NumberedAdapter
-from crawler.adapters.querypage import MAX_PAGES, listed_entries
 
 CALL = re.compile(r"createPageHTML\s*\(([^)]*)\)")
 # A variable the call may pass instead of a literal: ``var countPage = 5//共多少页``.
@@ -46,7 +45,7 @@ def pager(response: TextResponse) -> tuple[int, str, str] | None:
         args = call_arguments(script)
         if not args:
             continue
-        if args and not args[0].isdigit():  # newer form: the pager's div id comes first
+        if not args[0].isdigit():  # newer form: the pager's div id comes first
             args = args[1:]
         if len(args) >= 4 and args[0].isdigit():
             return int(args[0]), args[2] or "index", args[3] or "html"

@@ -20,9 +20,11 @@ from pathlib import Path
 from crawler.demo.scenarios import SCENARIOS, build_sites, write_registry
 from crawler.demo.server import PortalServer
 
-# Loopback is ours: no delay, no AutoThrottle, short retry backoff. Concurrency per host
-# stays at 2 and robots.txt is still obeyed, as in a real crawl.
+# Loopback is ours: no delay, no AutoThrottle, short retry backoff, and the only webmaster
+# to contact is whoever runs the demo. Concurrency per host stays at 2 and robots.txt is
+# still obeyed, as in a real crawl.
 LOOPBACK_SETTINGS = {
+    "CONTACT": "zfxxgk offline demo on loopback",
     "DOWNLOAD_DELAY": "0",
     "AUTOTHROTTLE_ENABLED": "False",
     "RETRY_BACKOFF_BASE": "0.2",

@@ -32,7 +32,7 @@ class ReportDoc:
     """One detail page: a report, or a look-alike that must not be taken for one."""
 
     # Unique within the portal; families derive the page path from it. A slug starting with
-    # "/" is the path itself (the classic family honours it: e.g. a robots-disallowed page).
+    # "/" is the path itself, in every family (e.g. a page under a robots-disallowed prefix).
     slug: str
     title: str
     year: int

@@ -52,11 +52,11 @@ PROBLEMS = (
 class ReportFigures:
     """The figures one report states; `revision` bumps one figure for a revised version."""
 
-    licensing: int
-    penalty: int
-    coercion: int
-    regs: tuple[int, int, int]
-    norms: tuple[int, int, int]
+    licensing: int  # 行政许可 decisions
+    penalty: int  # 行政处罚 decisions
+    coercion: int  # 行政强制 decisions
+    regs: tuple[int, int, int]  # 规章: issued, repealed, in force
+    norms: tuple[int, int, int]  # 行政规范性文件: issued, repealed, in force
     requests: dict[str, list[int]] = field(default_factory=dict)  # row label -> 6 columns
     appeals: list[int] = field(default_factory=list)  # 15 values
 
@@ -89,13 +89,14 @@ class ReportFigures:
 
 
 def result_labels() -> list[str]:
+    """The 办理结果 rows that hold figures: each group's sub-rows, or the group itself."""
     labels = []
     for head, subs in RESULT_ROWS:
         labels.extend(subs or [head])
     return labels
 
 
-def active_table(f: ReportFigures) -> list[SpanRow]:
+def active_table(figures: ReportFigures) -> list[SpanRow]:
     def head(text: str) -> SpanRow:
         return [(text, 1, 4)]
 
@@ -105,24 +106,24 @@ def active_table(f: ReportFigures) -> list[SpanRow]:
     return [
         head("第二十条第（一）项"),
         [("信息内容", 1, 1), ("本年制发件数", 1, 1), ("本年废止件数", 1, 1), ("现行有效件数", 1, 1)],
-        [("规章", 1, 1), *((str(v), 1, 1) for v in f.regs)],
-        [("行政规范性文件", 1, 1), *((str(v), 1, 1) for v in f.norms)],
+        [("规章", 1, 1), *((str(v), 1, 1) for v in figures.regs)],
+        [("行政规范性文件", 1, 1), *((str(v), 1, 1) for v in figures.norms)],
         head("第二十条第（五）项"),
         one("信息内容", "本年处理决定数量"),
-        one("行政许可", f.licensing),
+        one("行政许可", figures.licensing),
         head("第二十条第（六）项"),
         one("信息内容", "本年处理决定数量"),
-        one("行政处罚", f.penalty),
-        one("行政强制", f.coercion),
+        one("行政处罚", figures.penalty),
+        one("行政强制", figures.coercion),
         head("第二十条第（八）项"),
         one("信息内容", "本年收费金额（单位：万元）"),
         one("行政事业性收费", "0"),
     ]
 
 
-def requests_table(f: ReportFigures) -> list[SpanRow]:
+def requests_table(figures: ReportFigures) -> list[SpanRow]:
     def values(label: str) -> list[SpanCell]:
-        row = f.requests[label]
+        row = figures.requests[label]
         return [(str(v), 1, 1) for v in row] + [(str(sum(row)), 1, 1)]
 
     rows: list[SpanRow] = [
@@ -146,13 +147,13 @@ def requests_table(f: ReportFigures) -> list[SpanRow]:
     return rows
 
 
-def appeals_table(f: ReportFigures) -> list[SpanRow]:
+def appeals_table(figures: ReportFigures) -> list[SpanRow]:
     outcome = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
     return [
         [("行政复议", 1, 5), ("行政诉讼", 1, 10)],
         [*((name, 2, 1) for name in outcome), ("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)],
         [(name, 1, 1) for name in outcome * 2],
-        [(str(v), 1, 1) for v in f.appeals],
+        [(str(v), 1, 1) for v in figures.appeals],
     ]
 
 

@@ -19,11 +19,16 @@ from crawler.demo.scenarios import SCENARIOS, build_sites, write_registry
 from crawler.demo.site import Site, SiteRequest
 
 FIRST_HOST = 11  # portals live on 127.0.0.11, 127.0.0.12, ...
+LAST_HOST = 250
+# A free port is chosen on the first address, then bound on all; another process may hold
+# it on one of the others, so a few ports are tried before giving up.
+BIND_ATTEMPTS = 5
 
 
 def portal_host(index: int) -> str:
-    if index > 240:
-        raise ValueError("at most 240 portals per server (127.0.0.11-127.0.0.250)")
+    if FIRST_HOST + index > LAST_HOST:
+        raise ValueError(f"at most {LAST_HOST - FIRST_HOST + 1} portals per server "
+                         f"(127.0.0.{FIRST_HOST}-127.0.0.{LAST_HOST})")
     return f"127.0.0.{FIRST_HOST + index}"
 
 
@@ -88,7 +93,7 @@ class PortalServer:
 
     def bind(self, portal_ids: list[str]) -> dict[str, str]:
         """Reserve each portal's address before its site exists (sites link to their URL)."""
-        for attempt in range(5):
+        for attempt in range(1, BIND_ATTEMPTS + 1):
             port = _free_port(portal_host(0))
             try:
                 for index, portal_id in enumerate(portal_ids):
@@ -98,7 +103,7 @@ class PortalServer:
                 break
             except OSError:  # another process holds that port on one of our addresses
                 self._close_servers()
-                if attempt == 4:
+                if attempt == BIND_ATTEMPTS:
                     raise
         return dict(self.base_urls)
 

@@ -1,7 +1,9 @@
 """CMS families that render demo/fixture portals, by name.
 
-Each module exposes ``build_site(content: PortalContent, base_url: str) -> Site``.
-Adding a family means adding its module and one line here.
+Each module subclasses `crawler.demo.families.render.Renderer`, which renders what every
+family shares (encoding, report pages, attachments), and exposes
+``build_site(content: PortalContent, base_url: str) -> Site``. Adding a family means adding
+its module and one line here.
 """
 
 from __future__ import annotations

@@ -13,13 +13,28 @@ import zlib
 from html import escape
 
 from crawler.demo.content import Column, PortalContent, ReportDoc
-from crawler.demo.families.classic import _Renderer
+from crawler.demo.families.render import (
+    XHTML_OPENING,
+    Renderer,
+    article_id,
+    int_param,
+    link_item,
+    meta_tags,
+    newest_first,
+    page_size,
+    unit_slug,
+)
 from crawler.demo.site import NOT_FOUND_BODY, Page, Site, SiteRequest
 
 LIST_PATH = "/xxgk/list.aspx"
 SECTION = "/xxgk/"
 PAGE_PARAMS = ("page", "pageIndex", "p", "pageNo")
 PAGE_SIZE = 20
+FIRST_COLUMN_ID = 12  # the cid of the government's own column; units' follow
+# Fixture columns span five list pages: more than the pager's window of page numbers
+# shows from the first page, so only "共N页"/尾页 tell the total.
+LIST_PAGES = 5
+PAGER_WINDOW = 2  # page numbers shown either side of the current one
 
 
 def page_param(content: PortalContent) -> str:
@@ -27,33 +42,18 @@ def page_param(content: PortalContent) -> str:
     return PAGE_PARAMS[zlib.crc32(content.id.encode()) % len(PAGE_PARAMS)]
 
 
-def page_size(count: int) -> int:
-    """Short enough that a column spans five list pages: more than the pager's window of
-    page numbers shows from the first page, so only "共N页"/尾页 tell the total."""
-    return max(1, min(PAGE_SIZE, math.ceil(count / 5)))
-
-
-def int_param(params: dict[str, str], key: str, default: int) -> int:
-    value = params.get(key, "")
-    return int(value) if value.isdigit() else default
-
-
-class QueryPageRenderer(_Renderer):
+class QueryPageRenderer(Renderer):
     def __init__(self, content: PortalContent, base_url: str) -> None:
         super().__init__(content, base_url)
         self.param = page_param(content)
-        self.columns: dict[str, tuple[Column, list[ReportDoc]]] = {}  # cid -> docs, newest first
+        self.lists: dict[str, tuple[Column, list[ReportDoc]]] = {}  # cid -> column, newest first
+        self.site.add_handler(LIST_PATH, self.list_page)
 
     def page(self, title: str, body: str, *, meta: dict[str, str] | None = None) -> Page:
-        metas = {"SiteName": self.content.name, "SiteIDCode": f"{self.content.region_code}0001",
-                 **(meta or {})}
-        html = (
-            '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
-            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">'
-            '<html xmlns="http://www.w3.org/1999/xhtml"><head>'
-            f'<meta http-equiv="Content-Type" content="text/html; charset={self.charset}" />'
-            + "".join(f'<meta name="{k}" content="{escape(v)}" />' for k, v in metas.items())
-            + f"<title>{escape(title)} - {escape(self.content.name)}</title></head><body>"
+        metas = {"SiteName": self.content.name, "SiteIDCode": self.site_id_code, **(meta or {})}
+        return self.encoded(
+            f"{XHTML_OPENING}<head>{self.charset_meta(xhtml=True)}{meta_tags(metas, xhtml=True)}"
+            f"<title>{escape(title)} - {escape(self.content.name)}</title></head><body>"
             '<form method="post" action="" id="form1"><div class="aspNetHidden">'
             '<input type="hidden" name="__VIEWSTATE" id="__VIEWSTATE" value="/wEPDwUKLTk1MjI0NzE4OGRk" />'
             '</div><div id="header"><ul id="menu"><li><a href="/">首页</a></li>'
@@ -64,62 +64,45 @@ class QueryPageRenderer(_Renderer):
             f'<div id="footer">{escape(self.content.name)} 主办　<a href="/about/contact.html">联系我们</a>'
             "</div></form></body></html>"
         )
-        content_type = "text/html" if self.charset != self.content.encoding else (
-            f"text/html; charset={self.charset}"
-        )
-        return Page(html.encode(self.content.encoding), content_type=content_type)
 
-    def build(self) -> Site:
-        content = self.content
-        self.site.add("/", self.page(content.name, (
-            f'<div class="banner"><h1>{escape(content.name)}</h1></div>'
+    def homepage(self) -> str:
+        return (
+            f'<div class="banner"><h1>{escape(self.content.name)}</h1></div>'
             f'<div class="quick"><a href="{SECTION}">政府信息公开</a> <a href="/news/">新闻中心</a></div>'
+        )
+
+    def add_column(self, index: int, column: Column) -> str:
+        cid = str(FIRST_COLUMN_ID + index)
+        self.lists[cid] = (column, newest_first(column))
+        self.add_details(cid, column)
+        return f"{LIST_PATH}?cid={cid}"
+
+    def add_unit(self, index: int, column: Column, list_url: str) -> str:
+        home = f"/xxgk/bm/{unit_slug(index, column)}"
+        self.site.add(f"{home}.html", self.page(column.name, (
+            f'<div class="bm"><h2>{escape(column.name)}</h2><ul>'
+            f"{link_item(f'{home}/jgzn.html', '机构职能')}{link_item(list_url, '政府信息公开年报')}</ul></div>"
         )))
-        own, units = "", []
-        for index, column in enumerate(content.columns):
-            cid = str(12 + index)
-            list_url = f"{LIST_PATH}?cid={cid}"
-            if index == 0:
-                own = f'<li><a href="{list_url}">政府信息公开年报</a></li>'
-            else:
-                unit_path = f"/xxgk/bm/{column.slug or f'bm{index}'}.html"
-                units.append(f'<li><a href="{unit_path}">{escape(column.name)}</a></li>')
-                self.site.add(unit_path, self.page(column.name, (
-                    f'<div class="bm"><h2>{escape(column.name)}</h2><ul>'
-                    f'<li><a href="/xxgk/bm/{column.slug or index}/jgzn.html">机构职能</a></li>'
-                    f'<li><a href="{list_url}">政府信息公开年报</a></li></ul></div>'
-                )))
-            self.add_column(cid, column)
+        return link_item(f"{home}.html", column.name)
+
+    def add_section(self, own_list_url: str | None, unit_items: list[str]) -> None:
+        own = link_item(own_list_url, "政府信息公开年报") if own_list_url else ""
         self.site.add(SECTION, self.page("政府信息公开", (
             '<div class="xxgk-left"><ul><li><a href="/xxgk/zn.html">政府信息公开指南</a></li>'
             f"{own}</ul></div>"
-            '<div class="xxgk-right"><h3>部门和乡镇信息公开</h3><ul>' + "".join(units) + "</ul></div>"
+            '<div class="xxgk-right"><h3>部门和乡镇信息公开</h3><ul>' + "".join(unit_items) + "</ul></div>"
         )))
-        self.site.add_handler(LIST_PATH, self.list_page)
-        if content.robots_disallow:
-            self.site.disallow(*content.robots_disallow)
-        return self.site
 
-    def detail_path(self, base: str, doc: ReportDoc) -> str:
-        if doc.slug.startswith("/"):
-            return doc.slug
-        number = 100000 + zlib.crc32(doc.slug.encode()) % 900000
-        return f"/xxgk/show/{doc.date[:4]}/{number}.html"
-
-    def add_column(self, cid: str, column: Column) -> None:  # type: ignore[override]
-        docs = sorted([*column.reports, *column.lookalikes], key=lambda d: d.date, reverse=True)
-        self.columns[cid] = (column, docs)
-        reports = {d.year: self.detail_path(cid, d) for d in column.reports}
-        for doc in docs:
-            self.add_detail(cid, doc, reports.get(doc.year))
+    def article_path(self, column_key: str, doc: ReportDoc) -> str:
+        return f"/xxgk/show/{doc.date[:4]}/{article_id(doc)}.html"
 
     def list_page(self, request: SiteRequest) -> Page:
         """One page of a column's list; the first page also answers without the parameter."""
         cid = request.query.get("cid", "")
-        if cid not in self.columns:
+        if cid not in self.lists:
             return Page(NOT_FOUND_BODY, status=404)
-        column, docs = self.columns[cid]
-        size = page_size(len(docs))
+        column, docs = self.lists[cid]
+        size = page_size(len(docs), pages=LIST_PAGES, most=PAGE_SIZE)
         count = max(1, math.ceil(len(docs) / size))
         number = int_param(request.query, self.param, 1)
         rows = "".join(
@@ -141,7 +124,7 @@ class QueryPageRenderer(_Renderer):
         parts = [f"共{count}页 第{current}页", link(1, "首页")]
         if current > 1:
             parts.append(link(current - 1, "上一页"))
-        for number in range(max(1, current - 2), min(count, current + 2) + 1):
+        for number in range(max(1, current - PAGER_WINDOW), min(count, current + PAGER_WINDOW) + 1):
             parts.append(f"<span class=\"current\">{number}</span>" if number == current
                          else link(number, str(number)))
         if current < count:
