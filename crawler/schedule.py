@@ -60,10 +60,13 @@ RUNS = (
 
 
 @dataclass(frozen=True)
-class Paths:
+class CrawlSetup:
+    """Where a scheduled crawl runs and writes, and whom portal webmasters can contact."""
+
     project: Path
     db: Path
     jobs: Path
+    contact: str | None = None
 
     @property
     def lock(self) -> Path:
@@ -74,7 +77,7 @@ class Paths:
         return self.jobs / "crawl.log"
 
 
-def crawl_command(paths: Paths, run_name: str, month: str, escape: Callable[[str], str]) -> str:
+def crawl_command(paths: CrawlSetup, run_name: str, month: str, escape: Callable[[str], str]) -> str:
     """The shell command for one run.
 
     `month` is shell text that expands to YYYY-MM; `escape` protects the characters the
@@ -88,10 +91,11 @@ def crawl_command(paths: Paths, run_name: str, month: str, escape: Callable[[str
         f"cd {path(paths.project)} && mkdir -p {path(paths.jobs)} && "
         f"flock -n {path(paths.lock)} .venv/bin/scrapy crawl county_portals "
         f"-s ARCHIVE_DB={path(paths.db)} -s JOBDIR={path(paths.jobs)}/{month}-{run_name}"
+        + (f" -s CONTACT={escape(shlex.quote(paths.contact))}" if paths.contact else "")
     )
 
 
-def cron_lines(paths: Paths) -> list[str]:
+def cron_lines(paths: CrawlSetup) -> list[str]:
     # cron hands the line to /bin/sh but turns a bare % into a newline: escape every %.
     def escape(text: str) -> str:
         return text.replace("%", "\\%")
@@ -105,7 +109,7 @@ def cron_lines(paths: Paths) -> list[str]:
     return lines
 
 
-def service_unit(paths: Paths, *, user_unit: bool) -> str:
+def service_unit(paths: CrawlSetup, *, user_unit: bool) -> str:
     # In unit files % starts a specifier (%i is the run name) and $ an environment variable:
     # %% and $$ are the literal characters.
     def escape(text: str) -> str:
@@ -136,7 +140,7 @@ def timer_unit(run: Run) -> str:
     return "\n".join(lines)
 
 
-def unit_files(paths: Paths, *, user_unit: bool) -> dict[str, str]:
+def unit_files(paths: CrawlSetup, *, user_unit: bool) -> dict[str, str]:
     files = {SERVICE_TEMPLATE: service_unit(paths, user_unit=user_unit)}
     files.update({run.timer: timer_unit(run) for run in RUNS})
     return files
@@ -160,13 +164,18 @@ def default_unit_dir(*, user_unit: bool) -> Path:
     return Path(config) / "systemd" / "user"
 
 
-def resolve_paths(args: argparse.Namespace) -> Paths:
+def resolve_paths(args: argparse.Namespace) -> CrawlSetup:
     project = Path(args.project_dir).expanduser().resolve()
 
     def under_project(value: str | None, default: str) -> Path:
         return (project / Path(value or default).expanduser()).resolve()
 
-    return Paths(project, under_project(args.db, "archive.db"), under_project(args.jobdir, "jobs"))
+    return CrawlSetup(
+        project,
+        under_project(args.db, "archive.db"),
+        under_project(args.jobdir, "jobs"),
+        args.contact,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -210,6 +219,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--db", help="archive database (default: PROJECT/archive.db)")
     parser.add_argument(
         "--jobdir", help="base directory for per-run Scrapy job directories (default: PROJECT/jobs)"
+    )
+    parser.add_argument(
+        "--contact",
+        help="how portal webmasters can reach you (e.g. mailto:you@your-domain), sent in the "
+        "crawl's User-Agent; without it the crawler warns at every run",
     )
     scope = parser.add_mutually_exclusive_group()
     scope.add_argument(

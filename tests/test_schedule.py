@@ -122,6 +122,16 @@ def test_the_cron_command_runs_under_the_lock_with_a_monthly_jobdir(project):
     assert (project / "jobs" / "crawl.log").exists()
 
 
+def test_the_contact_reaches_the_crawl_command_intact(project):
+    contact = "mailto:公开办 <ops@county.gov.cn>; 100%"
+    output = schedule("--project-dir", str(project), "--contact", contact).stdout
+    (line, _) = sections(output)["cron: add with `crontab -e`"].strip().splitlines()
+    command = parse_cron(line)[1].replace("\\%", "%")  # what cron hands to /bin/sh
+    subprocess.run(["/bin/sh", "-c", command], check=True, timeout=30)
+    arguments = (project / ".venv" / "bin" / "calls.txt").read_text().splitlines()
+    assert arguments[-2:] == ["-s", f"CONTACT={contact}"]
+
+
 def test_systemd_units_use_the_same_command_with_valid_calendars(project):
     printed = sections(schedule("--project-dir", str(project)).stdout)
     service = printed["systemd: zfxxgk-crawl@.service"]
