@@ -1,10 +1,14 @@
 """`scrapy crawl county_portals`: every annual report of every portal in the registry.
 
-Walk: homepage (or a known entry) -> 政府信息公开 section -> 年报 columns of the portal and
-of its departments, townships and street offices -> list pages, paged by the CMS adapter
-that recognizes them -> report detail pages -> attachments. Every report page and
-attachment fetch becomes a `FetchRecord` for the archive, whatever its outcome; look-alikes
-and failures of section/list pages become `CrawlEvent`s for the per-portal summary.
+Walk: homepage (or a known entry) -> 政府信息公开 section (often on its own xxgk. host) ->
+its branches (法定主动公开内容, 部门信息公开, 乡镇（街道）信息公开) -> 年报 columns of the portal
+and of its departments, townships and street offices, and their year columns -> list pages,
+paged by the CMS adapter that recognizes them -> report detail pages -> attachments.
+Sections, lists and report pages stay within the portal's scope (`portal_scope`: its own
+domain and the registry's entry folders), because county sites link their neighbours, their
+province and the national platform everywhere. Every report page and attachment fetch
+becomes a `FetchRecord` for the archive, whatever its outcome; look-alikes and failures of
+section/list pages become `CrawlEvent`s for the per-portal summary.
 
 Arguments: ``-a portals=FILE`` (registry CSV; default the bundled one), ``-a only=ID,...``,
 ``-a years=2021-2024``.
@@ -12,7 +16,6 @@ Arguments: ``-a portals=FILE`` (registry CSV; default the bundled one), ``-a onl
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -27,16 +30,22 @@ from twisted.python.failure import Failure
 
 from crawler.adapters import adapter_named, pick_adapter
 from crawler.adapters.base import ADAPTER_META_KEY, CONTEXT_META_KEY
-from crawler.adapters.numbered import anchor_text
 from crawler.attachments import attachment_filename, attachment_links, is_attachment_url
 from crawler.discovery import (
     REJECTED_KINDS,
     LinkKind,
+    Scope,
     classify_title,
+    column_year,
     disclosure_score,
+    in_scope,
     is_org_section,
     is_report_column,
-    normalize,
+    is_subsection,
+    link_text,
+    portal_scope,
+    scripted_redirects,
+    widened,
     year_wanted,
 )
 from crawler.items import CrawlEvent, FetchRecord, PortalRows
@@ -44,10 +53,21 @@ from crawler.middlewares import CONDITIONAL_META, SOFT_404_META
 from crawler.registry import Portal, load_registry, parse_only, parse_years, select_portals
 from crawler.soft404 import BOT_WALL_STATUSES
 
-MAX_SECTION_DEPTH = 3  # portal section -> department list -> department -> its sub-columns
+# portal section -> department list -> department -> its 法定主动公开内容 -> (a 政务公开 hop)
+MAX_SECTION_DEPTH = 4
 MAX_SECTIONS_PER_PORTAL = 300  # a runaway site map must not turn into a whole-site crawl
-YEAR_COLUMN = re.compile(r"^(?:19|20)\d\d年度?$")
+MAX_HOME_HOPS = 2  # script redirects and frames in front of the real homepage
+STUB_MAX_LINKS = 5  # a page with fewer links is a stub in front of the homepage, not one
 GONE_STATUSES = frozenset({404, 410})
+
+
+def in_report_tree(link: Any) -> bool:
+    """A "2023年" link nested under a 年报 node of a left-nav tree (not a news archive's)."""
+    for node in reversed(link.xpath("ancestor::li[.//ul or .//ol]")):  # nearest first
+        head = node.xpath("./a | ./span | ./div | ./h3 | ./h4")
+        if head and is_report_column(link_text(head[0]), ""):
+            return True
+    return False
 
 
 def utc_now() -> str:
@@ -77,7 +97,10 @@ class CountyPortalsSpider(scrapy.Spider):
         self.portals: list[Portal] = select_portals(load_registry(portals), parse_only(only))
         self.years = parse_years(years)
         self.requested: dict[str, set[str]] = {p.id: set() for p in self.portals}
-        self.sections: dict[str, int] = {p.id: 0 for p in self.portals}
+        self.sections: dict[str, set[str]] = {p.id: set() for p in self.portals}
+        self.scopes: dict[str, Scope] = {
+            p.id: portal_scope(p.url, (p.disclosure_url, p.report_column_url)) for p in self.portals
+        }
         self.rejected_links: set[tuple[str, str]] = set()
         self.rechecked = False  # archived documents no page linked: asked for once, at idle
 
@@ -92,17 +115,28 @@ class CountyPortalsSpider(scrapy.Spider):
         yield PortalRows([portal.as_row() for portal in self.portals])
         for portal in self.portals:
             context = {"portal": portal.id, "depth": 0}
-            if portal.report_column_url:
-                yield self.page_request(portal.report_column_url, self.parse_list, context)
-            if portal.disclosure_url:
-                yield self.page_request(portal.disclosure_url, self.parse_section, context)
-            yield self.page_request(portal.url, self.parse_home, context)
+            entries = [(portal.report_column_url, self.parse_list),
+                       (portal.disclosure_url, self.parse_section), (portal.url, self.parse_home)]
+            for url, callback in entries:
+                for request in self.page_request(url, callback, context) if url else ():
+                    yield request
 
     def page_request(self, url: str, callback: Any, context: dict[str, Any],
-                     **meta: Any) -> scrapy.Request:
-        """Sections and list pages: always fetched in full (new reports appear there)."""
-        return scrapy.Request(url, callback=callback, errback=self.page_failed,
-                              meta={CONTEXT_META_KEY: context, **meta})
+                     **meta: Any) -> Iterator[scrapy.Request]:
+        """Sections and list pages: always fetched in full (new reports appear there).
+
+        Nothing off the portal's domains: its neighbours' and the national platform's
+        sections would otherwise be crawled as its own.
+        """
+        if self.on_portal(context["portal"], url):
+            yield scrapy.Request(url, callback=callback, errback=self.page_failed,
+                                 meta={CONTEXT_META_KEY: context, **meta})
+
+    def on_portal(self, portal_id: str, url: str, *, leaf: bool = False) -> bool:
+        if in_scope(url, self.scopes[portal_id], leaf=leaf):
+            return True
+        self.crawler.stats.inc_value("zfxxgk/offsite_links_skipped")
+        return False
 
     def document_request(self, url: str, portal_id: str, *, kind: str, referrer: str | None,
                          anchor: str | None, parent: str | None = None) -> scrapy.Request:
@@ -121,52 +155,93 @@ class CountyPortalsSpider(scrapy.Spider):
 
     # -- discovery ---------------------------------------------------------------------
     def parse_home(self, response: Response) -> Iterator[Any]:
-        """Find the way into the disclosure section; the homepage may also link 年报 directly."""
+        """Find the way into the disclosure section; the homepage may also link 年报 directly.
+
+        The way in may be a dropdown item, an image link or an image-map area (their alt
+        text says 信息公开). Only the likeliest ways in are followed: homepages carry stale
+        menu entries, and a 政务公开 page that leads on to 政府信息公开 is followed from there.
+        """
         if not isinstance(response, TextResponse):
             return
         context = response.meta[CONTEXT_META_KEY]
+        # The homepage redirected (or a stub sent us on): the portal moved, follow it there.
+        self.scopes[context["portal"]] = widened(self.scopes[context["portal"]], response.url)
         scored = []
-        for anchor in response.css("a[href]"):
-            url = response.urljoin(anchor.attrib["href"].strip())
-            score = disclosure_score(anchor_text(anchor), url)
-            if score and url.startswith("http"):
+        for url, text, _ in self.links(response, "a[href], area[href]"):
+            score = disclosure_score(text, url)
+            if score and in_scope(url, self.scopes[context["portal"]]):
                 scored.append((score, url))
         best = max((score for score, _ in scored), default=0)
         for url in dict.fromkeys(url for score, url in scored if score == best):
-            yield self.page_request(url, self.parse_section, {**context, "depth": 0})
+            yield from self.page_request(url, self.parse_section, {**context, "depth": 0})
+        stub = len(response.css("a[href]")) < STUB_MAX_LINKS
+        if not scored and stub and context.get("hops", 0) < MAX_HOME_HOPS:
+            yield from self.homepage_behind(response, {**context, "hops": context.get("hops", 0) + 1})
         yield from self.links_to_columns(response, context, follow_orgs=False)
+
+    def homepage_behind(self, response: TextResponse, context: dict[str, Any]) -> Iterator[scrapy.Request]:
+        """The real homepage behind a stub: a script redirect or a frameset.
+
+        Only stubs (next to no links) are read this way: a real homepage's scripts and
+        iframes point at search pages, widgets and other sites.
+        """
+        frames = response.css("frame::attr(src), iframe::attr(src)").getall()
+        for target in dict.fromkeys([*scripted_redirects(response.text), *frames]):
+            url = response.urljoin(target.strip())
+            if url.startswith("http") and url != response.url:
+                portal_id = context["portal"]
+                self.scopes[portal_id] = widened(self.scopes[portal_id], url)
+                yield from self.page_request(url, self.parse_home, context)
 
     def parse_section(self, response: Response) -> Iterator[Any]:
         """A disclosure section (the portal's or a department's): columns and sub-sections."""
         if isinstance(response, TextResponse):
             yield from self.links_to_columns(response, response.meta[CONTEXT_META_KEY], follow_orgs=True)
 
+    @staticmethod
+    def links(response: TextResponse, css: str = "a[href]") -> Iterator[tuple[str, str, Any]]:
+        """(absolute URL, what the link says, the element) for every followable link."""
+        for link in response.css(css):
+            href = link.attrib["href"].strip()
+            if not href or href.startswith(("javascript:", "mailto:", "#")):
+                continue
+            url = response.urljoin(href)
+            if url.startswith("http"):
+                yield url, link_text(link), link
+
     def links_to_columns(self, response: TextResponse, context: dict[str, Any], *,
                          follow_orgs: bool) -> Iterator[Any]:
         portal_id, depth = context["portal"], context.get("depth", 0)
-        for anchor in response.css("a[href]"):
-            href = anchor.attrib["href"].strip()
-            if href.startswith(("javascript:", "mailto:", "#")):
-                continue
-            url, text = response.urljoin(href), anchor_text(anchor)
-            if not url.startswith("http"):
-                continue
+        for url, text, link in self.links(response):
             title = classify_title(text)
             if title.kind is LinkKind.REPORT:
                 yield from self.report_link(response, portal_id, url, text, title.year)
             elif title.kind in REJECTED_KINDS:
                 yield from self.rejected(portal_id, url, title.reason, text)
             elif is_report_column(text, url):
-                yield self.page_request(url, self.parse_list, {**context, "depth": depth})
-            elif follow_orgs and is_org_section(text):
+                yield from self.page_request(url, self.parse_list, {**context, "column_year": None})
+            elif (year := column_year(text)) and in_report_tree(link):
+                yield from self.page_request(url, self.parse_list, {**context, "column_year": year})
+            elif follow_orgs and (is_org_section(text) or is_subsection(text, url)):
+                yield from self.org_section(url, context)
+            elif follow_orgs and depth == 0 and "信息公开" in text and disclosure_score(text, url) >= 2:
+                # 政务公开 -> 政府信息公开: the portal's section may sit one page further in.
                 yield from self.org_section(url, context)
 
     def org_section(self, url: str, context: dict[str, Any]) -> Iterator[scrapy.Request]:
-        """A department's or township's disclosure pages, within the depth and count limits."""
+        """A department's or township's disclosure pages, within the depth and count limits.
+
+        Counted once per URL: every department page's menu lists all its siblings, and
+        counting each mention would use up the limit before the last departments.
+        """
         portal_id, depth = context["portal"], context.get("depth", 0)
-        if depth < MAX_SECTION_DEPTH and self.sections[portal_id] < MAX_SECTIONS_PER_PORTAL:
-            self.sections[portal_id] += 1
-            yield self.page_request(url, self.parse_section, {**context, "depth": depth + 1})
+        seen = self.sections[portal_id]
+        if url in seen or depth >= MAX_SECTION_DEPTH or len(seen) >= MAX_SECTIONS_PER_PORTAL:
+            return
+        if self.on_portal(portal_id, url):
+            seen.add(url)
+            yield from self.page_request(url, self.parse_section,
+                                         {**context, "depth": depth + 1, "column_year": None})
 
     def parse_list(self, response: Response) -> Iterator[Any]:
         """A list page: its detail links through the CMS adapter, and the further pages."""
@@ -175,18 +250,23 @@ class CountyPortalsSpider(scrapy.Spider):
         name = response.meta.get(ADAPTER_META_KEY)
         adapter = adapter_named(name) if name else pick_adapter(response)
         for entry in adapter.entries(response):
-            title = classify_title(entry.title)
+            title = classify_title(entry.title, column_year=context.get("column_year"))
             if title.kind is LinkKind.REPORT:
                 yield from self.report_link(response, portal_id, entry.url, entry.title, title.year)
             elif title.kind in REJECTED_KINDS:
                 yield from self.rejected(portal_id, entry.url, title.reason, entry.title)
-            elif is_report_column(entry.title, entry.url) or YEAR_COLUMN.match(normalize(entry.title)):
-                yield self.page_request(entry.url, self.parse_list, {**context, "depth": depth})
+            elif year := column_year(entry.title):
+                yield from self.page_request(entry.url, self.parse_list,
+                                             {**context, "depth": depth, "column_year": year})
+            elif is_report_column(entry.title, entry.url):
+                yield from self.page_request(entry.url, self.parse_list,
+                                             {**context, "depth": depth, "column_year": None})
             elif is_org_section(entry.title):
                 yield from self.org_section(entry.url, context)
         for request in adapter.next_requests(response):
             meta = {**request.meta, CONTEXT_META_KEY: request.meta.get(CONTEXT_META_KEY) or context}
-            yield request.replace(callback=self.parse_list, errback=self.page_failed, meta=meta)
+            if self.on_portal(portal_id, request.url):
+                yield request.replace(callback=self.parse_list, errback=self.page_failed, meta=meta)
 
     def rejected(self, portal_id: str, url: str, reason: str, title: str) -> Iterator[CrawlEvent]:
         """A look-alike, noted once per run however many pages link it (sidebars do)."""
@@ -200,8 +280,12 @@ class CountyPortalsSpider(scrapy.Spider):
             return
         if url in self.requested.get(portal_id, ()):
             return
-        yield CrawlEvent(portal_id, "listed", url, title=title)
         kind = "attachment" if is_attachment_url(url, title) else "report_page"
+        # A report page elsewhere is another body's (the State Council's in a sidebar);
+        # a file may sit on a file server.
+        if kind == "report_page" and not self.on_portal(portal_id, url, leaf=True):
+            return
+        yield CrawlEvent(portal_id, "listed", url, title=title)
         yield self.document_request(url, portal_id, kind=kind, referrer=response.url,
                                     anchor=title, parent=response.url if kind == "attachment" else None)
 
