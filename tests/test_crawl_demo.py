@@ -27,3 +27,7 @@ def test_demo_command_crawls_every_family_into_the_archive(tmp_path):
     assert query(db, "SELECT count(*) FROM portals")[0][0] == len(portals)
     total = sum(per_portal.values())
     assert f"{total + 5} documents archived" in done.stdout  # report pages + 5 attachments
+    # The demo portals are well-formed: a first look at the project shows no crawl errors.
+    errors = query(db, "SELECT portal_id, json_extract(summary, '$.error_messages') "
+                       "FROM run_portals WHERE json_extract(summary, '$.errors') > 0")
+    assert errors == []

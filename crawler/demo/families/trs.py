@@ -87,6 +87,13 @@ class TrsRenderer(Renderer):
             '<div class="right"><h3>部门和乡镇（街道）信息公开</h3><ul class="bmlist">'
             + "".join(unit_items) + "</ul></div>"
         ), crumbs=SECTION_CRUMBS))
+        # The 法定主动公开内容 catalogue the section links to: on TRS sites the 年报 column
+        # sits in it too, so discovery reaches the column by both paths.
+        self.site.add(SECTION + "fdzdgknr/", self.page("法定主动公开内容", (
+            '<div class="left"><ul class="gkml">'
+            + (link_item(f"{SECTION}ndbg/", "政府信息公开年报") if own_list_url else "")
+            + "</ul></div>"
+        ), crumbs=[*SECTION_CRUMBS, ("法定主动公开内容", SECTION + "fdzdgknr/")]))
 
     def article_path(self, column_key: str, doc: ReportDoc) -> str:
         return f"{column_key}{doc.date[:7].replace('-', '')}/t{doc.date.replace('-', '')}_{article_id(doc)}.html"
