@@ -1,6 +1,6 @@
 """What "the same content" means, which decides when a fetch makes a new version.
 
-Rules (also in docs/archive.md):
+Rules (also in README.md, "Versioning: what the same content means"):
 
 * Every raw body is kept (content-addressed in `blobs`) and every fetch records the
   sha256 of what it got, whether or not it makes a version.

@@ -154,7 +154,7 @@ def bundled() -> list[Portal]:
 
 def test_bundled_registry_is_the_default_and_has_the_expected_size(bundled):
     assert BUNDLED_REGISTRY.name == "county_portals.csv"
-    # 2,833 rows were built from 2,845 county-level codes (docs/registry.md lists the rest).
+    # 2,833 rows were built from 2,845 county-level codes (README.md, "How names are joined to codes", lists the rest).
     assert 2800 <= len(bundled) <= 2845
 
 

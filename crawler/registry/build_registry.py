@@ -7,7 +7,7 @@ Usage (from the project root):
         --portals /tmp/regsrc/gov-flat.json \\
         --out crawler/registry/county_portals.csv
 
-Inputs (see docs/registry.md for where they come from; neither is committed):
+Inputs (see "Where the bundled registry comes from" in README.md; neither is committed):
   --codes    "CODE NAME" lines, one per division: the format of yescallop/areacodes data/YYYY.txt.
   --portals  JSON list of {"key": "省/市/县", "url": ...}: the format of
              anyi-econ/china-public-debt scripts/website_management/gov-flat.json.
