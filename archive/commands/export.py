@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from decimal import Decimal
 
-from archive.migrations import ArchiveError
+from archive.commands import open_archive
 from archive.schema import canonical_cells
 from archive.store import Archive
 from parsers.model import json_default
@@ -88,10 +88,8 @@ def wide_rows(archive: Archive, exact_text: bool) -> Iterator[dict]:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        archive = Archive.open(args.archive)
-    except ArchiveError as exc:
-        print(f"zfxxgk export: {exc}", file=sys.stderr)
+    archive = open_archive(args.archive, "export")
+    if archive is None:
         return 1
     with archive, _output(args.output) as out:
         if args.format == "csv":

@@ -11,7 +11,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from archive.migrations import ArchiveError
+from archive.commands import open_archive
 from archive.records import FetchRecord
 from archive.store import Archive
 
@@ -36,10 +36,8 @@ def run(args: argparse.Namespace) -> int:
         print("zfxxgk ingest: --url applies to exactly one FILE", file=sys.stderr)
         return 2
     failures = 0
-    try:
-        archive = Archive.open(args.archive)
-    except ArchiveError as exc:
-        print(f"zfxxgk ingest: {exc}", file=sys.stderr)
+    archive = open_archive(args.archive, "ingest")
+    if archive is None:
         return 1
     with archive:
         run_id = archive.start_run("ingest", {"files": [str(path) for path in args.files]})

@@ -10,10 +10,8 @@ nothing; `--all` re-reads everything, for a parser edited without a version bump
 from __future__ import annotations
 
 import argparse
-import sys
 
-from archive.migrations import ArchiveError
-from archive.store import Archive
+from archive.commands import open_archive
 from parsers.version import PARSER_VERSION
 
 
@@ -36,10 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        archive = Archive.open(args.archive)
-    except ArchiveError as exc:
-        print(f"zfxxgk reparse: {exc}", file=sys.stderr)
+    archive = open_archive(args.archive, "reparse")
+    if archive is None:
         return 1
     with archive:
         stats = archive.reparse(all_versions=args.all_versions)

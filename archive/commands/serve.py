@@ -11,8 +11,7 @@ import argparse
 import os
 import sys
 
-from archive.migrations import ArchiveError
-from archive.store import Archive
+from archive.commands import open_archive
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,11 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        Archive.open(args.archive).close()
-    except ArchiveError as exc:
-        print(f"zfxxgk serve: {exc}", file=sys.stderr)
+    archive = open_archive(args.archive, "serve")  # migrate before Datasette reads it
+    if archive is None:
         return 1
+    archive.close()
     command = [sys.executable, "-m", "datasette", "serve", args.archive]
     command += ["--host", args.host, "--port", str(args.port)]
     # Become Datasette (no wrapper process) so Ctrl-C and service managers reach it directly.
