@@ -116,7 +116,19 @@ def run_text(rounds: int) -> list[str]:
     ]
 
 
-SECTIONS: list[Section] = [Section("html", run_html), Section("text", run_text)]
+def run_formats(_rounds: int) -> list[str]:
+    """Attachment formats (benchmarks/parse_formats.py prints its own table)."""
+    from parse_formats import format_rates  # a sibling script: benchmarks/ is on sys.path
+
+    rates = format_rates()
+    return [f"formats: {len(rates)} formats timed, pages/s above"]
+
+
+SECTIONS: list[Section] = [
+    Section("html", run_html),
+    Section("text", run_text),
+    Section("formats", run_formats),
+]
 
 
 def main(argv: list[str] | None = None) -> int:
