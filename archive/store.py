@@ -432,37 +432,49 @@ class Archive:
             "ocr": bool(report and report.ocr),
         }
         report_id = int(self.db["reports"].insert(row).last_pk)
-        self.db["report_values"].insert_all({"report_id": report_id, **v} for v in values)
-        self.db["report_checks"].insert_all(
-            {
-                "report_id": report_id,
-                "check_name": check.check,
-                "table_name": check.table,
-                "row_key": check.row,
-                "col_key": check.col,
-                "expected": _number(check.expected),
-                "actual": _number(check.actual),
-                "ok": check.ok,
-            }
-            for check in checks
+        _insert_rows(self.db, "report_values", ({"report_id": report_id, **v} for v in values))
+        _insert_rows(
+            self.db,
+            "report_checks",
+            (
+                {
+                    "report_id": report_id,
+                    "check_name": check.check,
+                    "table_name": check.table,
+                    "row_key": check.row,
+                    "col_key": check.col,
+                    "expected": _number(check.expected),
+                    "actual": _number(check.actual),
+                    "ok": check.ok,
+                }
+                for check in checks
+            ),
         )
-        self.db["report_legacy_statistics"].insert_all(
-            {
-                "report_id": report_id,
-                "position": position,
-                "label_path": LABEL_PATH_SEPARATOR.join(item["label_path"]),
-                "value": _number(item["value"]),
-                "value_exact": _exact(item["value"]),
-                "unit": item["unit"],
-                "raw_text": item["raw"],
-            }
-            for position, item in enumerate(report.legacy_statistics if report else [])
+        _insert_rows(
+            self.db,
+            "report_legacy_statistics",
+            (
+                {
+                    "report_id": report_id,
+                    "position": position,
+                    "label_path": LABEL_PATH_SEPARATOR.join(item["label_path"]),
+                    "value": _number(item["value"]),
+                    "value_exact": _exact(item["value"]),
+                    "unit": item["unit"],
+                    "raw_text": item["raw"],
+                }
+                for position, item in enumerate(report.legacy_statistics if report else [])
+            ),
         )
         if report:
             headings = section_headings()
-            self.db["report_sections"].insert_all(
-                {"report_id": report_id, "section": key, "heading": headings.get(key), "text": text}
-                for key, text in report.sections.items()
+            _insert_rows(
+                self.db,
+                "report_sections",
+                (
+                    {"report_id": report_id, "section": key, "heading": headings.get(key), "text": text}
+                    for key, text in report.sections.items()
+                ),
             )
         return report_id
 
@@ -532,6 +544,28 @@ class Archive:
                 [version_id, raw_sha, version_id, raw_sha],
             ).fetchone()
         )
+
+
+def _insert_rows(db: sqlite_utils.Database, table: str, rows: Iterable[dict]) -> None:
+    """Insert rows that all have the same keys, in one `executemany` on the open transaction.
+
+    A report has ~200 values and ~40 checks; sqlite-utils' `insert_all` inspects the table
+    and runs every value through its JSON conversion, a quarter of the archive's own time
+    per report (measured: 4.6 -> 3.6 ms per recorded report page, parsing excluded). These
+    rows hold only numbers, strings, booleans and None, which sqlite3 binds as they are,
+    into tables the schema (sqlite-utils, archive.schema) has already created, so none of
+    that is needed; single rows (fetches, documents, versions, reports) stay sqlite-utils.
+    """
+    rows = list(rows)
+    if not rows:
+        return
+    columns = list(rows[0])
+    names = ", ".join(f"[{column}]" for column in columns)
+    marks = ", ".join("?" * len(columns))
+    db.conn.executemany(
+        f"INSERT INTO [{table}] ({names}) VALUES ({marks})",
+        [tuple(row[column] for column in columns) for row in rows],
+    )
 
 
 def _content_type(fetch: FetchRecord) -> str | None:
