@@ -177,14 +177,27 @@ def _trafilatura_body(
             root, url=url, fast=fast, include_tables=True, include_comments=False
         )
 
+    title, date = _trafilatura_title_and_date(root, url)  # reads <h1>: before the renaming
+    _headings_as_paragraphs(root)
     doc = run(fast=True)
     if doc is None or len(split_sections(doc.text or "")) < len(split_sections(page_text)):
         doc = run(fast=False) or doc
     if doc is None:
         warnings.append("html: trafilatura found no main text; using the whole page text")
-        return "", None, None
-    title, date = _trafilatura_title_and_date(root, url)
+        return "", title, date
     return doc.text or "", title, date
+
+
+def _headings_as_paragraphs(root: HtmlElement) -> None:
+    """Turn <h1>-<h6> into <p> so trafilatura keeps them.
+
+    Portals that mark 一、总体情况 … 六、其他需要报告的事项 up as <h2>/<h3> lost every
+    section heading, and with them the sections, in both of trafilatura's modes
+    (its heading handling drops short headings next to tables). As paragraphs they
+    stay in the body text in their place, which is all the section splitter needs.
+    """
+    for heading in root.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+        heading.tag = "p"
 
 
 def _trafilatura_title_and_date(

@@ -12,6 +12,8 @@ checks, sections or metadata of some document bumps it, in the same commit.
 History:
 1 — the first numbered parser (HTML, text and attachment readers, OCR suspects,
     legacy statistics tables, "(一)"/"第一部分" section headings).
+2 — section headings marked up as <h1>-<h6> are kept (trafilatura dropped them, so such
+    pages had no sections and lost their heading lines from `Report.text`).
 """
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"

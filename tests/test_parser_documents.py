@@ -571,3 +571,26 @@ def test_agency_from_title(title, agency):
     from parsers.metadata import agency_from_title
 
     assert agency_from_title(title) == agency
+
+
+def test_section_headings_marked_up_as_html_headings_are_kept():
+    """Portals that put 一、…六、 in <h2> (trafilatura drops those) still get six sections."""
+    headings = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+                "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况",
+                "六、其他需要报告的事项"]
+    body = "".join(
+        f"<h2>{heading}</h2><p>第{n}部分的正文，说明本机关{n}月的政务公开工作情况和具体做法。</p>"
+        for n, heading in enumerate(headings, start=1)
+    )
+    page = (
+        "<html><head><title>某县财政局2023年政府信息公开工作年度报告</title></head><body>"
+        "<div class='nav'>首页 | 政务公开</div><div class='article'>"
+        f"<h1>某县财政局2023年政府信息公开工作年度报告</h1>{body}</div></body></html>"
+    )
+    report = parse_html(page.encode("utf-8"))
+    assert list(report.sections) == ["1", "2", "3", "4", "5", "6"]
+    for key, heading in zip(report.sections, headings, strict=True):
+        assert report.sections[key].startswith(heading)
+    assert "五、存在的主要问题及改进情况" in report.text
+    assert (report.title, report.agency, report.year) == (
+        "某县财政局2023年政府信息公开工作年度报告", "某县财政局", 2023)
