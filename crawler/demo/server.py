@@ -18,6 +18,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from crawler.demo.scenarios import SCENARIOS, build_sites, write_registry
 from crawler.demo.site import Site, SiteRequest
 
+SHUTDOWN_POLL_SECONDS = 0.05
+
 FIRST_HOST = 11  # portals live on 127.0.0.11, 127.0.0.12, ...
 LAST_HOST = 250
 # A free port is chosen on the first address, then bound on all; another process may hold
@@ -114,7 +116,12 @@ class PortalServer:
         for portal_id, site in sites.items():
             self.replace(portal_id, site)
         for server in self._servers.values():
-            thread = threading.Thread(target=server.serve_forever, daemon=True)
+            # A short poll interval: stop() shuts servers down one by one, and each
+            # shutdown waits for its loop's next poll (0.5 s by default, 100 s for 200).
+            thread = threading.Thread(
+                target=server.serve_forever, kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS},
+                daemon=True,
+            )
             thread.start()
             self._threads.append(thread)
         return dict(self.base_urls)
