@@ -24,7 +24,7 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,6 +122,19 @@ def checkpoint(archive: Archive) -> None:
     archive.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
+def ingest_all(archive: Archive, documents: Iterable[tuple[str, bytes]], fetched_at: str) -> float:
+    """Record every page as fetched at `fetched_at`; the seconds it took."""
+    started = time.perf_counter()
+    for url, body in documents:
+        archive.record(
+            FetchRecord(
+                url=url, fetched_at=fetched_at, status=200, body=body,
+                headers={"content-type": "text/html"},
+            )
+        )
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=10_000)
@@ -159,35 +172,17 @@ def main() -> None:
     db_path = workdir / "archive.db"
     archive_class = Archive if args.parser == "real" else ParseOncePerReport
     with archive_class.open(db_path) as archive:
-        started = time.perf_counter()
-        for url, body in pages(args.documents, args.reports, sentences):
-            archive.record(
-                FetchRecord(
-                    url=url,
-                    fetched_at="2026-11-23T10:00:00Z",
-                    status=200,
-                    body=body,
-                    headers={"content-type": "text/html"},
-                )
-            )
-        ingest_seconds = time.perf_counter() - started
+        ingest_seconds = ingest_all(
+            archive, pages(args.documents, args.reports, sentences), "2026-11-23T10:00:00Z"
+        )
         checkpoint(archive)
         size_after_first = db_bytes(db_path)
         blob_bytes = archive.db.execute("SELECT sum(stored_size) FROM blobs").fetchone()[0]
         versions = archive.db["versions"].count
 
-        started = time.perf_counter()
-        for url, body in pages(args.documents, args.reports, sentences):
-            archive.record(
-                FetchRecord(
-                    url=url,
-                    fetched_at="2026-11-24T10:00:00Z",
-                    status=200,
-                    body=body,
-                    headers={"content-type": "text/html"},
-                )
-            )
-        again_seconds = time.perf_counter() - started
+        again_seconds = ingest_all(
+            archive, pages(args.documents, args.reports, sentences), "2026-11-24T10:00:00Z"
+        )
         checkpoint(archive)
         new_blob_bytes = (
             archive.db.execute("SELECT sum(stored_size) FROM blobs").fetchone()[0] - blob_bytes
