@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import unquote, urlsplit
 
-from parsel import Selector
-
 
 class LinkKind(StrEnum):
     REPORT = "report"
@@ -120,19 +118,6 @@ def column_year(title: str) -> int | None:
     """The year a column is named after ("2023年", "2023年度", "2023"), else None."""
     match = re.fullmatch(r"((?:19|20)\d\d)(?:年度?)?", normalize(title))
     return int(match.group(1)) if match else None
-
-
-def link_text(link: Selector) -> str:
-    """What a link says: its text, or the longer title attribute (lists cut titles short),
-    or, for image links and image-map areas, the image's alt text."""
-    text = " ".join(t.strip() for t in link.css("::text").getall() if t.strip())
-    title = (link.attrib.get("title") or "").strip()
-    if len(title) > len(text):
-        text = title
-    if not text:
-        alts = [link.attrib.get("alt") or "", *link.css("img::attr(alt)").getall()]
-        text = next((alt.strip() for alt in alts if alt.strip()), "")
-    return text
 
 
 SCRIPTED_REDIRECT = re.compile(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from parsel import Selector
 
+from crawler.adapters.base import anchor_text
 from crawler.discovery import (
     LinkKind,
     classify_title,
@@ -14,7 +15,6 @@ from crawler.discovery import (
     is_org_section,
     is_report_column,
     is_subsection,
-    link_text,
     portal_domain,
     portal_scope,
     scripted_redirects,
@@ -92,7 +92,7 @@ def test_link_text_from_title_alt_and_area() -> None:
         '<a id="img" href="/col/col5/"><img src="x.png" alt="政府信息公开"></a>'
         '<map><area id="area" href="/col/col6/" alt="信息公开" shape="rect" coords="0,0,1,1"></map>'
         '<a id="plain" href="b.html">新闻中心</a>'))
-    texts = {link.attrib["id"]: link_text(link) for link in page.css("a[href], area[href]")}
+    texts = {link.attrib["id"]: anchor_text(link) for link in page.css("a[href], area[href]")}
     assert texts == {"cut": "清河县2023年政府信息公开工作年度报告", "img": "政府信息公开",
                      "area": "信息公开", "plain": "新闻中心"}
 

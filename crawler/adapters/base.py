@@ -95,10 +95,16 @@ def iso_date_in(text: str) -> str | None:
 
 
 def anchor_text(anchor: Selector) -> str:
-    """The visible text of a link, or its title attribute when the text is cut short."""
+    """What a link says: its text, or the longer title attribute (lists cut titles short),
+    or, for image links and image-map areas, the image's alt text."""
     text = " ".join(t.strip() for t in anchor.css("::text").getall() if t.strip())
     title = (anchor.attrib.get("title") or "").strip()
-    return title if len(title) > len(text) else text
+    if len(title) > len(text):
+        text = title
+    if not text:
+        alts = [anchor.attrib.get("alt") or "", *anchor.css("img::attr(alt)").getall()]
+        text = next((alt.strip() for alt in alts if alt.strip()), "")
+    return text
 
 
 def is_pager_text(text: str) -> bool:

@@ -29,7 +29,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.adapters import adapter_named, pick_adapter
-from crawler.adapters.base import ADAPTER_META_KEY, CONTEXT_META_KEY
+from crawler.adapters.base import ADAPTER_META_KEY, CONTEXT_META_KEY, anchor_text
 from crawler.attachments import attachment_filename, attachment_links, is_attachment_url
 from crawler.discovery import (
     REJECTED_KINDS,
@@ -42,7 +42,6 @@ from crawler.discovery import (
     is_org_section,
     is_report_column,
     is_subsection,
-    link_text,
     portal_scope,
     scripted_redirects,
     widened,
@@ -65,7 +64,7 @@ def in_report_tree(link: Any) -> bool:
     """A "2023年" link nested under a 年报 node of a left-nav tree (not a news archive's)."""
     for node in reversed(link.xpath("ancestor::li[.//ul or .//ol]")):  # nearest first
         head = node.xpath("./a | ./span | ./div | ./h3 | ./h4")
-        if head and is_report_column(link_text(head[0]), ""):
+        if head and is_report_column(anchor_text(head[0]), ""):
             return True
     return False
 
@@ -207,7 +206,7 @@ class CountyPortalsSpider(scrapy.Spider):
                 continue
             url = response.urljoin(href)
             if url.startswith("http"):
-                yield url, link_text(link), link
+                yield url, anchor_text(link), link
 
     def links_to_columns(self, response: TextResponse, context: dict[str, Any], *,
                          follow_orgs: bool) -> Iterator[Any]:
