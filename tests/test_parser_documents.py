@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from parsers import UnreadableDocument, parse_document, parse_html
 from parsers.decode import decode_bytes
+from tests.report_template import SECTION_HEADINGS, heading_starts
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 
@@ -58,20 +59,6 @@ def parse_fixture(name: str, **kwargs):
     return parse_html((FIXTURES / name).read_bytes(), **kwargs)
 
 
-def heading_starts(sections: dict[str, str]) -> dict[str, str]:
-    return {key: text.splitlines()[0] for key, text in sections.items()}
-
-
-STANDARD_HEADINGS = {
-    "1": "一、总体情况",
-    "2": "二、主动公开政府信息情况",
-    "3": "三、收到和处理政府信息公开申请情况",
-    "4": "四、政府信息公开行政复议、行政诉讼情况",
-    "5": "五、存在的主要问题及改进情况",
-    "6": "六、其他需要报告的事项",
-}
-
-
 # --- Word-exported MsoNormal soup: rowspan/colspan, &nbsp; blanks, fee in 元 ---------------
 
 @pytest.fixture(scope="module")
@@ -88,7 +75,7 @@ def test_word_export_metadata_and_sections(word):
     assert word.title == "青石县人民政府办公室2021年政府信息公开工作年度报告"
     assert word.published == "2022-01-20"  # <meta name="PubDate">
     assert word.source_format == "html"
-    assert heading_starts(word.sections) == STANDARD_HEADINGS
+    assert heading_starts(word.sections) == SECTION_HEADINGS
     assert "326条" in word.sections["1"]
     assert "丰富解读形式" in word.sections["5"]
     assert word.sections["6"].endswith("本年度未收取信息处理费。")
@@ -193,7 +180,7 @@ def test_gbk_page_metadata_and_tables():
     report = parse_fixture(GBK_FILE)
     assert (report.is_report, report.template, report.year) == (True, "2021", 2022)
     assert report.published == "2023-01-16"  # the 发布日期 line; no meta date on this page
-    assert heading_starts(report.sections) == STANDARD_HEADINGS
+    assert heading_starts(report.sections) == SECTION_HEADINGS
     assert report.tables["active"] == {
         "regulations": {"issued": 0, "repealed": 0, "in_force": 0},
         "normative_documents": {"issued": 0, "repealed": 0, "in_force": 2},
@@ -229,7 +216,7 @@ def test_2019_template_every_figure():
     assert (report.is_report, report.template, report.year) == (True, "2019", 2020)
     assert report.agency == "白河市生态环境局"
     assert report.published == "2021-01-28"  # <meta name="publishdate">
-    assert heading_starts(report.sections) == STANDARD_HEADINGS
+    assert heading_starts(report.sections) == SECTION_HEADINGS
     assert report.tables["active"] == {
         "regulations": {"made": 0, "published": 0, "total_published": 0},
         "normative_documents": {"made": 2, "published": 2, "total_published": 15},
@@ -263,7 +250,7 @@ def test_portal_page_every_figure_and_metadata():
     assert (report.is_report, report.template, report.year) == (True, "2021", 2023)
     assert report.agency == "柳岸区交通运输局"
     assert report.published == "2024-01-25"  # 发布时间 line, not the footer's current time
-    assert heading_starts(report.sections) == STANDARD_HEADINGS
+    assert heading_starts(report.sections) == SECTION_HEADINGS
     # section 五 has its own "一、2023年存在问题" sub-heading; it stays inside section 五
     assert "一、2023年存在问题" in report.sections["5"]
     assert report.tables["active"] == {
@@ -575,9 +562,7 @@ def test_agency_from_title(title, agency):
 
 def test_section_headings_marked_up_as_html_headings_are_kept():
     """Portals that put 一、…六、 in <h2> (trafilatura drops those) still get six sections."""
-    headings = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-                "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况",
-                "六、其他需要报告的事项"]
+    headings = list(SECTION_HEADINGS.values())
     body = "".join(
         f"<h2>{heading}</h2><p>第{n}部分的正文，说明本机关{n}月的政务公开工作情况和具体做法。</p>"
         for n, heading in enumerate(headings, start=1)

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from parsers import parse_text
 from parsers.sections import split_sections
+from tests.report_template import SECTION_HEADINGS, heading_starts
 
 PROSE = "我单位认真贯彻落实《中华人民共和国政府信息公开条例》，各项工作有序推进，取得了较好成效。"
-
-
-def starts(sections: dict[str, str]) -> dict[str, str]:
-    return {key: text.splitlines()[0] for key, text in sections.items()}
 
 
 PAREN_REPORT = f"""某某区水利局2022年政府信息公开工作年度报告
@@ -35,7 +32,7 @@ PAREN_REPORT = f"""某某区水利局2022年政府信息公开工作年度报告
 def test_parenthesized_section_headings_full_and_half_width():
     report = parse_text(PAREN_REPORT)
     assert report.is_report and report.year == 2022
-    assert starts(report.sections) == {
+    assert heading_starts(report.sections) == {
         "1": "(一)总体情况",  # NFKC folds the full-width brackets
         "2": "(二)主动公开政府信息情况",
         "3": "(三)收到和处理政府信息公开申请情况",
@@ -69,7 +66,7 @@ PART_REPORT = f"""某某县统计局2020年政府信息公开工作年度报告
 
 def test_part_headings_win_over_their_numbered_subheadings():
     sections = parse_text(PART_REPORT).sections
-    assert starts(sections) == {
+    assert heading_starts(sections) == {
         "1": "第一部分 总体情况",
         "2": "第二部分:主动公开政府信息情况",
         "3": "第三部分 收到和处理政府信息公开申请情况",
@@ -103,14 +100,7 @@ NUMBERED_REPORT = f"""某某镇人民政府2021年政府信息公开工作年度
 
 def test_parenthesized_subheadings_never_split_a_numbered_report():
     sections = split_sections(parse_text(NUMBERED_REPORT).text)
-    assert starts(sections) == {
-        "1": "一、总体情况",
-        "2": "二、主动公开政府信息情况",
-        "3": "三、收到和处理政府信息公开申请情况",
-        "4": "四、政府信息公开行政复议、行政诉讼情况",
-        "5": "五、存在的主要问题及改进情况",
-        "6": "六、其他需要报告的事项",
-    }
+    assert heading_starts(sections) == SECTION_HEADINGS
     assert "(二)依申请公开" in sections["1"] and "(一)存在的问题" in sections["5"]
 
 

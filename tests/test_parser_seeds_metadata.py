@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from parsers import parse_text
+from tests.report_template import SECTION_HEADINGS
 from tests.seeds import seed_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,14 +38,6 @@ EXPECTED = {
     ),
 }
 
-HEADINGS = {
-    "1": "一、总体情况",
-    "2": "二、主动公开政府信息情况",
-    "3": "三、收到和处理政府信息公开申请情况",
-    "4": "四、政府信息公开行政复议、行政诉讼情况",
-    "5": "五、存在的主要问题及改进情况",
-    "6": "六、其他需要报告的事项",
-}
 
 # The first words after each section's heading, as the seed prints them (NFKC-normalized).
 SECTION_OPENINGS = {
@@ -76,7 +69,7 @@ def test_seed_metadata(seed):
 def test_seed_sections_present_and_starting_right(seed):
     number, report = seed
     assert sorted(report.sections) == ["1", "2", "3", "4", "5", "6"]
-    for key, heading in HEADINGS.items():
+    for key, heading in SECTION_HEADINGS.items():
         lines = [line.strip() for line in report.sections[key].splitlines() if line.strip()]
         assert lines[0] == heading, (number, key)
         if key in SECTION_OPENINGS[number]:
