@@ -14,11 +14,11 @@ demo: venv system-deps
 	$(BIN)/zfxxgk demo --db archive.db
 
 test: venv system-deps
-	$(BIN)/ruff check crawler parsers archive tests benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 lint: venv
-	$(BIN)/ruff check crawler parsers archive tests benchmarks
+	$(BIN)/ruff check .
 
 venv: $(STAMPS)/venv
 

@@ -28,11 +28,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.demo.command import crawl_command, crawl_environment  # noqa: E402
-from crawler.demo.content import Column, PortalContent  # noqa: E402
-from crawler.demo.families.classic import PAGE_SIZE  # noqa: E402
-from crawler.demo.scenarios import ScenarioPortal, build_sites, report, write_registry  # noqa: E402
-from crawler.demo.server import PortalServer  # noqa: E402
+from demo.content import Column, PortalContent  # noqa: E402
+from demo.crawl import crawl_command, crawl_environment  # noqa: E402
+from demo.families.classic import PAGE_SIZE  # noqa: E402
+from demo.scenarios import ScenarioPortal, build_sites, report, write_registry  # noqa: E402
+from demo.server import PortalServer  # noqa: E402
 
 STATS_DUMP = re.compile(r"Dumping Scrapy stats:\n(\{.*?\})\n", re.S)
 DATETIME = re.compile(r"datetime\.datetime\([^)]*\)")

@@ -25,17 +25,18 @@ import openpyxl  # noqa: E402
 import pdfplumber  # noqa: E402
 import pypdfium2  # noqa: E402
 
+from demo.documents import Layout, seed_blocks, to_docx  # noqa: E402
+from demo.ofd import make_ofd  # noqa: E402
 from parsers import parse_document  # noqa: E402
 from parsers.formats.legacy_word import convert  # noqa: E402
-from tests.test_formats_ofd import make_ofd  # noqa: E402
-from tests.test_formats_render import Layout, seed_blocks, seed_text, to_docx  # noqa: E402
 
+SEED_001 = next((ROOT / "tests" / "fixtures" / "seeds").glob("001_*.txt"))
 MIN_SECONDS = 1.0  # repeat each format at least this long (one run for OCR)
 
 
 def _documents() -> dict[str, tuple[bytes, int]]:
     """format -> (body, pages) for one rendering of seed 001 in each format."""
-    blocks = seed_blocks(seed_text("001"))
+    blocks = seed_blocks(SEED_001.read_text(encoding="utf-8"))
     docx_body = to_docx(blocks)
     pdf_body = convert(docx_body, source_suffix=".docx", target="pdf")
     with pdfplumber.open(io.BytesIO(pdf_body)) as pdf:

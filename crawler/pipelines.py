@@ -13,8 +13,6 @@ import logging
 import multiprocessing
 import resource
 import signal
-import sqlite3
-import time
 import zlib
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -22,6 +20,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from archive.locks import retry_when_locked
 from archive.records import FetchRecord, RecordOutcome
 from crawler.items import CrawlEvent, PortalRows
 from crawler.summary import RunSummary
@@ -36,7 +35,6 @@ RECORDED_SETTINGS = (
 
 # -- inside each archive process ----------------------------------------------------------
 _archive: Any = None
-LOCK_RETRIES = 5
 
 
 def _open_archive(path: str) -> None:
@@ -54,16 +52,8 @@ def _open_archive(path: str) -> None:
 
 
 def _call(method: str, *args: Any) -> Any:
-    """Run one archive method; a transaction that lost a write race is simply run again
-    (each `Archive` call is one transaction, rolled back whole on error)."""
-    for attempt in range(LOCK_RETRIES):
-        try:
-            return getattr(_archive, method)(*args)
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc) or attempt == LOCK_RETRIES - 1:
-                raise
-            time.sleep(0.05 * 2**attempt)
-    raise AssertionError("unreachable")
+    """Run one archive method; a transaction that lost a write race is run again."""
+    return retry_when_locked(lambda: getattr(_archive, method)(*args))
 
 
 def _close_archive() -> None:

@@ -1,5 +1,7 @@
 """Document -> canonical annual report. Knows nothing of Scrapy or SQLite.
 
+Imports no other package of the project: the archive and the crawler import it.
+
 The entry points are imported on first use, so `import parsers` (done by every
 `zfxxgk` subcommand and the crawler) does not pay for lxml, trafilatura and the
 format readers until a document is actually parsed. `PARSER_VERSION` (see

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.seeds import SEEDS_DIR
+from tests.support.seeds import SEEDS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -3,8 +3,8 @@
 Usage (from the project root):
 
     .venv/bin/python crawler/registry/build_registry.py \\
-        --codes /tmp/regsrc/areacodes-2025.txt \\
-        --portals /tmp/regsrc/gov-flat.json \\
+        --codes areacodes-2025.txt \\
+        --portals gov-flat.json \\
         --out crawler/registry/county_portals.csv
 
 Inputs (see "Where the bundled registry comes from" in README.md; neither is committed):

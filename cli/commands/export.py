@@ -1,0 +1,108 @@
+"""`zfxxgk export archive.db --format csv|jsonl [-o FILE]`: one row per agency and year.
+
+Researchers load the figures into a spreadsheet or pandas; they get the report the
+archive shows for each agency and year (see the latest_reports view) with one column
+per canonical cell, named table.row.col (requests.received.total). CSV carries fees
+with the digits the report printed; JSONL carries them as numbers, like `zfxxgk parse`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import nullcontext
+from decimal import Decimal
+
+from archive.schema import canonical_cells
+from archive.store import Archive
+from cli.commands import open_archive
+from parsers.model import json_default
+
+REPORT_COLUMNS = [
+    "report_id",
+    "portal_id",
+    "portal_name",
+    "province",
+    "city",
+    "agency",
+    "year",
+    "template",
+    "title",
+    "published",
+    "url",
+    "kind",
+    "version_n",
+    "version_fetched_at",
+    "gone_at",
+    "n_values",
+    "checks_total",
+    "checks_failed",
+    "sources",
+    "parser_version",
+]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "export",
+        help="export the latest report per agency and year as a wide table",
+        description="One row per agency and year, one column per canonical cell.",
+    )
+    parser.add_argument("archive", help="archive file")
+    parser.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    parser.add_argument("-o", "--output", help="output file (default: standard output)")
+    parser.set_defaults(func=run)
+
+
+def value_columns(archive: Archive) -> list[str]:
+    """Canonical cells in template order, then any other key some exported report has."""
+    columns = canonical_cells()
+    stored = archive.db.execute(
+        "SELECT DISTINCT v.table_name || '.' || v.row_key || '.' || v.col_key "
+        "FROM report_values v JOIN latest_reports l ON l.report_id = v.report_id"
+    )
+    present = {row[0] for row in stored}
+    return columns + sorted(present - set(columns))
+
+
+def wide_rows(archive: Archive, exact_text: bool) -> Iterator[dict]:
+    columns = value_columns(archive)
+    for report in archive.latest_reports():
+        row = {column: report[column] for column in REPORT_COLUMNS}
+        row.update(dict.fromkeys(columns))
+        for key, value, exact in archive.db.execute(
+            "SELECT table_name || '.' || row_key || '.' || col_key, value, value_exact "
+            "FROM report_values WHERE report_id = ?",
+            [report["report_id"]],
+        ):
+            if exact is None:
+                row[key] = None
+            elif exact_text:
+                row[key] = exact
+            else:
+                row[key] = Decimal(exact) if "." in exact else value
+        yield row
+
+
+def run(args: argparse.Namespace) -> int:
+    archive = open_archive(args.archive, "export")
+    if archive is None:
+        return 1
+    with archive, _output(args.output) as out:
+        if args.format == "csv":
+            writer = csv.DictWriter(out, REPORT_COLUMNS + value_columns(archive))
+            writer.writeheader()
+            writer.writerows(wide_rows(archive, exact_text=True))
+        else:
+            for row in wide_rows(archive, exact_text=False):
+                out.write(json.dumps(row, ensure_ascii=False, default=json_default) + "\n")
+    return 0
+
+
+def _output(path: str | None):
+    if path is None:
+        return nullcontext(sys.stdout)
+    return open(path, "w", encoding="utf-8", newline="")
