@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 
 from parsers import labels
-from parsers.model import CanonicalTable, Cell, Grid, Number
+from parsers.model import CanonicalTable, Cell, Grid, Number, Slot, source_of
 from parsers.text_normalize import normalize_cell
 from parsers.values import NotAValue, is_value_text, parse_count, parse_fee, parse_number
 
@@ -118,7 +118,11 @@ def _classify(grid_index: int, raw: list[str]) -> _Row | None:
     for pos, cell in enumerate(cells):
         if not cell:
             continue
-        (values if is_value_text(cell) else found).append((pos, cell))
+        if is_value_text(cell):
+            source = source_of(raw[pos])  # kept through normalization: repeats are undone by it
+            values.append((pos, cell if source is None else Slot(cell, source)))
+        else:
+            found.append((pos, cell))
     if not values and not found:
         return None
     return _Row(grid_index, cells, values, found)
@@ -443,7 +447,22 @@ def _neighbour_positions(
 
 
 def _dedupe_repeats(values: list[tuple[int, str]], expected: int) -> list[tuple[int, str]]:
-    """Undo colspan repetition: adjacent equal cells collapse when that fits the row."""
+    """Undo colspan repetition: the slots one source cell filled count once.
+
+    HTML grids say which slots one cell filled (`Slot.source`), so equal neighbouring
+    figures printed in separate cells (a row of zeros) all stay. Grids that do not record
+    provenance (DOCX repeats a gridSpan cell's text in every slot without saying so) fall
+    back to collapsing adjacent equal slots, and only when that fits the row.
+    """
+    sources = [source_of(text) for _, text in values]
+    if all(source is not None for source in sources):
+        seen: set[object] = set()
+        kept: list[tuple[int, str]] = []
+        for (pos, text), source in zip(values, sources, strict=True):
+            if source not in seen:
+                seen.add(source)
+                kept.append((pos, text))
+        return kept
     collapsed: list[tuple[int, str]] = []
     for pos, text in values:
         if collapsed and collapsed[-1][1] == text and collapsed[-1][0] == pos - 1:
@@ -534,7 +553,12 @@ class _Assigner:
             if col is None or col not in cols:
                 return None
             if col in seen:
-                continue  # colspan repeated the same figure
+                if source_of(text) is not None and text != dict(mapping)[col][1]:
+                    self.warnings.append(
+                        f"{record.table}: row {record.row} prints {text!r} in a second cell under"
+                        f" the header of {col}; kept the first"
+                    )
+                continue  # one header cell spans two slots: its first figure is the column's
             seen.add(col)
             mapping.append((col, (pos, text)))
         if len(mapping) < len(cols):
