@@ -17,18 +17,21 @@ invented: a column nobody filled stays None until an identity fixes it (checks.p
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 from parsers import labels
+from parsers.digit_runs import GLUED, DigitRun, total_last, unique_split
 from parsers.model import CanonicalTable, Cell, Grid, Number, Slot, source_of
 from parsers.text_normalize import normalize_cell
 from parsers.values import NotAValue, is_value_text, parse_count, parse_fee, parse_number
 
 SCHEMA_PATH = Path(__file__).with_name("report_tables.json")
 APPEALS_ROWS = ("review", "litigation_direct", "litigation_after_review")
+_NUMBERED_ITEM = re.compile(r"^\d{1,2}[.、]\D")
 
 
 @cache
@@ -121,11 +124,28 @@ def _classify(grid_index: int, raw: list[str]) -> _Row | None:
         if is_value_text(cell):
             source = source_of(raw[pos])  # kept through normalization: repeats are undone by it
             values.append((pos, cell if source is None else Slot(cell, source)))
+        elif (glued := _glued_row(cell)) is not None:
+            found.append((pos, glued[0]))
+            values.append((pos, DigitRun(glued[1])))
         else:
             found.append((pos, cell))
     if not values and not found:
         return None
     return _Row(grid_index, cells, values, found)
+
+
+def _glued_row(cell: str) -> tuple[str, str] | None:
+    """(label, digit run) when a cell is a row label with its figures glued on."""
+    match = GLUED.match(cell)
+    if match is None:
+        return None
+    label = match.group("label").strip()
+    known = (
+        labels.requests_row(label, None) or labels.requests_group(label)
+        or labels.appeals_row(label) or labels.active_row(label, "2021")
+        or labels.active_row(label, "2019") or _NUMBERED_ITEM.match(label)
+    )
+    return (label, match.group("run")) if known else None
 
 
 def _detect_template(rows: list[_Row]) -> str | None:
@@ -514,6 +534,9 @@ class _Assigner:
     def _assign(self, record: _Record, cols: tuple[str, ...], same_grid: list[_Record]) -> None:
         expected = len(cols)
         values = record.values
+        if len(values) == 1 and isinstance(values[0][1], DigitRun) and expected > 1:
+            self._assign_run(record, cols, values[0][1])
+            return
         header = self.headers.get((record.table, record.block))
         if len(values) > expected and record.table == "active":
             values = _dedupe_repeats(values, expected)
@@ -523,6 +546,30 @@ class _Assigner:
         header_texts = header.texts if header else {}
         for col, (_, text) in mapping:
             self._store(record.table, record.row, col, text, header_texts.get(col))
+
+    def _assign_run(self, record: _Record, cols: tuple[str, ...], run: str) -> None:
+        """A row printed as one glued digit run: split only where the row total forces it."""
+        name = f"{record.table}: row {record.row}"
+        split = None
+        if record.table in ("requests", "appeals") and cols[-1] == "total":
+            split = unique_split(str(run), len(cols), total_last)
+        if split is None:
+            self.warnings.append(
+                f"{name} is printed as one digit run {str(run)!r}; no single split of it into"
+                f" {len(cols)} figures fits the row total, so it is not read"
+            )
+            return
+        first = len(self.cells)
+        for col, value in zip(cols, split, strict=True):
+            self._store(record.table, record.row, col, str(value), None)
+        for cell in self.cells[first:]:
+            cell.inferred = True
+            cell.raw = str(run)
+        shown = " ".join(str(value) for value in split)
+        self.warnings.append(
+            f"{name} is printed as one digit run {str(run)!r}; split as {shown}, the only split"
+            " whose figures add up to the printed total (cells marked inferred)"
+        )
 
     def _by_header(
         self,
