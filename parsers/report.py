@@ -32,6 +32,7 @@ from parsers.layout_text import grids_from_text
 from parsers.legacy_statistics import read_legacy_statistics
 from parsers.metadata import read_metadata
 from parsers.model import Extracted, Grid, Report
+from parsers.narrative import check_narrative
 from parsers.sections import split_sections
 from parsers.tables import read_tables
 from parsers.text_normalize import normalize_text
@@ -277,4 +278,7 @@ def _assemble(
     report.tables = reading.tables
     report.cells = reading.cells
     report.checks = check_identities(reading.template, reading.tables, reading.cells)
+    narrative_checks, narrative_warnings = check_narrative(text, reading.tables)
+    report.checks.extend(narrative_checks)
+    report.warnings.extend(narrative_warnings)
     return report

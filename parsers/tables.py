@@ -216,7 +216,10 @@ class _StreamReader:
     def _expected(self, record: _Record) -> int:
         if record.row is None:
             return 15
-        return len(self.layout[record.table][record.row])
+        cols = self.layout[record.table].get(record.row)
+        if cols is None:  # a row of the other template (a 2019 （六）其他处理 in a 2021 table)
+            cols = next(iter(self.layout[record.table].values()))
+        return len(cols)
 
     # -- matching
 

@@ -106,3 +106,12 @@ def test_glued_digit_runs_split_only_where_the_row_total_forces_it():
     assert received and all(c.inferred and c.raw == "640020470" for c in received)
     assert any("101000011" in w and "not read" in w for w in report.warnings)
     assert any("640020470" in w and "split as 64 0 0 2 0 4 70" in w for w in report.warnings)
+
+
+def test_a_2019_style_other_row_in_a_2021_table_does_not_crash_the_reader():
+    """洪泽区's 2023 and 2024 PDFs print one （六）其他处理 row in a 2021-template table."""
+    report = parse("other_row_2019_style.txt")
+    assert report.template == "2021"
+    assert report.tables["requests"]["total_processed"]["total"] == 2
+    assert report.tables["requests"]["other.other"]["total"] is None  # not printed
+    assert any("row other is not in the 2021 template" in w for w in report.warnings)
