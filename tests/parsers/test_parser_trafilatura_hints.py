@@ -16,8 +16,8 @@ import pytest
 import trafilatura
 from lxml import etree
 
-from parsers.decode import decode_bytes
 from parsers import parse_html
+from parsers.decode import decode_bytes
 from parsers.report import _NEVER_TEXT, _parse_tree, _trafilatura_title
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
