@@ -2,7 +2,9 @@
 
 Portal pages print the statistical tables with merged header cells; flattened text loses
 which figure sits under which header, the matrix keeps it: a merged cell's text is
-repeated in every slot it covers, as the `Grid` contract says. Pages built from nested
+repeated in every slot it covers, as the `Grid` contract says, and every slot is a `Slot`
+that names the source cell (row, column, spans) it came from, so that later stages undo
+the repetition by provenance, never by comparing texts. Pages built from nested
 layout tables wrap everything in outer tables, so only innermost tables (no <table>
 inside) are read. Word-exported markup (MsoNormal <p><span>, <o:p>, &nbsp;, <br> inside
 labels) is reduced to the cell's normalized text.
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from lxml import html
 
-from parsers.model import Grid
+from parsers.model import Grid, Slot
 from parsers.text_normalize import normalize_cell
 
 MAX_SPAN = 200  # a colspan="1000" typo must not allocate a huge row
@@ -83,7 +85,7 @@ def _own_rows(table: html.HtmlElement) -> list[html.HtmlElement]:
     return rows
 
 
-def _take_carried(row: list[str], carried: dict[int, tuple[int, str]]) -> None:
+def _take_carried(row: list[str], carried: dict[int, tuple[int, Slot]]) -> None:
     """Append the text of the rowspan covering the row's next slot."""
     column = len(row)
     remaining, text = carried[column]
@@ -95,19 +97,20 @@ def _take_carried(row: list[str], carried: dict[int, tuple[int, str]]) -> None:
 
 
 def table_grid(table: html.HtmlElement) -> Grid:
-    """One table as its matrix: every slot of a merged cell holds the cell's text."""
+    """One table as its matrix: every slot of a merged cell holds the cell's text, as a
+    `Slot` naming the cell (its first row and column, its spans)."""
     grid: Grid = []
-    carried: dict[int, tuple[int, str]] = {}  # column -> (rows still covered, text)
+    carried: dict[int, tuple[int, Slot]] = {}  # column -> (rows still covered, slot)
     special = _special_cells(table)
-    for tr in _own_rows(table):
+    for row_index, tr in enumerate(_own_rows(table)):
         row: list[str] = []
         for cell in tr:
             if cell.tag not in _CELL_TAGS:
                 continue
             while len(row) in carried:
                 _take_carried(row, carried)
-            text = cell_text(cell, slow=cell in special)
             colspan, rowspan = _span(cell, "colspan"), _span(cell, "rowspan")
+            text = Slot(cell_text(cell, slow=cell in special), (row_index, len(row), rowspan, colspan))
             for _ in range(colspan):
                 if rowspan > 1:
                     carried[len(row)] = (rowspan - 1, text)

@@ -5,8 +5,8 @@ share metadata, sections, classification, table reading and checks. What differs
 only where the body text and the table grids come from:
 
 - HTML: bytes are decoded here (never by trafilatura, which garbles GBK-in-gb2312
-  pages), parsed once by lxml; trafilatura takes the body text, a title and a date from
-  that tree (only those two of its metadata fields); tables come from the DOM grid
+  pages), parsed once by lxml; trafilatura takes the body text and a title from that
+  tree (only that one of its metadata fields); tables come from the DOM grid
   (rowspan/colspan expanded), because flattened text loses the table structure.
 - text: tables are laid out from the lines (tabs, pipes, one cell per line...).
 - other formats: `parsers.formats.extract` gives text and grids.
@@ -32,6 +32,7 @@ from parsers.layout_text import grids_from_text
 from parsers.legacy_statistics import read_legacy_statistics
 from parsers.metadata import read_metadata
 from parsers.model import Extracted, Grid, Report
+from parsers.narrative import check_narrative
 from parsers.sections import split_sections
 from parsers.tables import read_tables
 from parsers.text_normalize import normalize_text
@@ -43,9 +44,6 @@ _HTML_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, colle
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 # Elements that never hold report text; dropping them before trafilatura also saves time.
 _NEVER_TEXT = ("script", "style", "noscript", "template", "iframe", "object", "embed")
-# htmldate without its "extensive" search reads dates from markup and metadata only,
-# never from body sentences such as the statistics period.
-_DATE_PARAMS = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%d"}
 # Page chrome that changes on every fetch of an unchanged report and that trafilatura
 # keeps when it sits in the article's info line: view counters, visitor numbers, clocks.
 _VOLATILE = re.compile(
@@ -69,7 +67,7 @@ def parse_html(body: bytes | str, *, url: str | None = None, http_encoding: str 
     page_title = (root.findtext(".//title") or "").strip() or None
     page_text = _visible_text(root)
 
-    body_text, title_hint, date_hint = _trafilatura_body(root, url, page_text, warnings)
+    body_text, title_hint = _trafilatura_body(root, url, page_text, warnings)
     if not body_text.strip():
         body_text = page_text
     body_text = _VOLATILE.sub("", normalize_text(body_text))
@@ -82,7 +80,6 @@ def parse_html(body: bytes | str, *, url: str | None = None, http_encoding: str 
         html_meta=html_meta,
         page_text=page_text,
         title_hint=title_hint or page_title,
-        date_hint=date_hint,
     )
 
 
@@ -163,8 +160,8 @@ def _meta_tags(root: HtmlElement) -> dict[str, str]:
 
 def _trafilatura_body(
     root: HtmlElement, url: str | None, page_text: str, warnings: list[str]
-) -> tuple[str, str | None, str | None]:
-    """Body text, title and metadata date from trafilatura over the parsed tree.
+) -> tuple[str, str | None]:
+    """Body text and title from trafilatura over the parsed tree.
 
     Its fast mode (no fallback extractors) gives the same text on portal pages at half
     the cost; the full mode runs only when the fast text lost section headings the page
@@ -177,15 +174,15 @@ def _trafilatura_body(
             root, url=url, fast=fast, include_tables=True, include_comments=False
         )
 
-    title, date = _trafilatura_title_and_date(root, url)  # reads <h1>: before the renaming
+    title = _trafilatura_title(root)  # reads <h1>: before the renaming
     _headings_as_paragraphs(root)
     doc = run(fast=True)
     if doc is None or len(split_sections(doc.text or "")) < len(split_sections(page_text)):
         doc = run(fast=False) or doc
     if doc is None:
         warnings.append("html: trafilatura found no main text; using the whole page text")
-        return "", title, date
-    return doc.text or "", title, date
+        return "", title
+    return doc.text or "", title
 
 
 def _headings_as_paragraphs(root: HtmlElement) -> None:
@@ -200,26 +197,22 @@ def _headings_as_paragraphs(root: HtmlElement) -> None:
         heading.tag = "p"
 
 
-def _trafilatura_title_and_date(
-    root: HtmlElement, url: str | None
-) -> tuple[str | None, str | None]:
-    """The title and date trafilatura's `with_metadata=True` would give, without the rest.
+def _trafilatura_title(root: HtmlElement) -> str | None:
+    """The title trafilatura's `with_metadata=True` would give, without the rest.
 
     Its whole metadata pass costs a third of the extraction on a portal page, most of it
     author detection (a deep copy and a dozen XPaths) and categories, tags, site name and
-    licence, none of which a report needs. These are the same steps it takes for the two
-    fields we use: meta tags then headings for the title; htmldate for the date, given
-    the canonical URL (a date in the URL counts). JSON-LD is not read because it lives in
-    <script>, which `parse_html` has already dropped.
+    licence, none of which a report needs: meta tags, then headings. Its date (htmldate)
+    is not taken: on a page that states no date of its own it falls back to any date in
+    the text, such as those of the other documents listed beside the report, so the
+    publication date comes only from the page's meta tags and date line (metadata.py).
     """
-    # find_date is htmldate's, as trafilatura.metadata imports it: the same function
-    from trafilatura.metadata import examine_meta, extract_title, extract_url, find_date
+    from trafilatura.metadata import examine_meta, extract_title
 
     meta = examine_meta(root)
     meta.title = meta.title or extract_title(root)
-    meta.date = find_date(root, url=meta.url or extract_url(root, url), **_DATE_PARAMS)
     meta.clean_and_trim()
-    return meta.title, meta.date
+    return meta.title
 
 
 def _assemble(
@@ -285,4 +278,7 @@ def _assemble(
     report.tables = reading.tables
     report.cells = reading.cells
     report.checks = check_identities(reading.template, reading.tables, reading.cells)
+    narrative_checks, narrative_warnings = check_narrative(text, reading.tables)
+    report.checks.extend(narrative_checks)
+    report.warnings.extend(narrative_warnings)
     return report
