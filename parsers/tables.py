@@ -192,7 +192,8 @@ class _StreamReader:
     def _expected(self, record: _Record) -> int:
         if record.row is None:
             return 15
-        return len(self.layout[record.table][record.row])
+        cols = self.layout[record.table].get(record.row)
+        return 0 if cols is None else len(cols)  # another template's row: dropped with a warning later
 
     # -- matching
 
