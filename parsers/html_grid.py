@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from lxml import html
 
+from parsers.errors import UnreadableDocument
+from parsers.formats import limits
 from parsers.model import Grid, Slot
 from parsers.text_normalize import normalize_cell
 
@@ -102,6 +104,7 @@ def table_grid(table: html.HtmlElement) -> Grid:
     grid: Grid = []
     carried: dict[int, tuple[int, Slot]] = {}  # column -> (rows still covered, slot)
     special = _special_cells(table)
+    width = 0
     for row_index, tr in enumerate(_own_rows(table)):
         row: list[str] = []
         for cell in tr:
@@ -110,6 +113,8 @@ def table_grid(table: html.HtmlElement) -> Grid:
             while len(row) in carried:
                 _take_carried(row, carried)
             colspan, rowspan = _span(cell, "colspan"), _span(cell, "rowspan")
+            # spans within MAX_SPAN can still multiply into a huge grid: bound the whole
+            limits.check_table(len(grid) + rowspan, max(width, len(row) + colspan), "HTML table")
             text = Slot(cell_text(cell, slow=cell in special), (row_index, len(row), rowspan, colspan))
             for _ in range(colspan):
                 if rowspan > 1:
@@ -119,8 +124,30 @@ def table_grid(table: html.HtmlElement) -> Grid:
         for column in sorted(c for c in carried if c >= len(row)):
             row.extend([""] * (column - len(row)))
             _take_carried(row, carried)
+        width = max(width, len(row))
+        limits.check_table(len(grid) + 1, width, "HTML table")
         grid.append(row)
     return grid
+
+
+def check_spans(root: html.HtmlElement) -> None:
+    """Refuse a page whose tables' merged cells cover more slots than any table needs.
+
+    Run before anything walks the tables (trafilatura expands rowspans too), so a few KB
+    of `rowspan="200" colspan="200"` cells cost one pass over the cells, not the grid.
+    """
+    covered: dict[html.HtmlElement | None, int] = {}
+    for cell in root.iter("td", "th"):
+        if cell.get("colspan") is None and cell.get("rowspan") is None:
+            area = 1
+        else:
+            area = _span(cell, "colspan") * _span(cell, "rowspan")
+        table = next(cell.iterancestors("table"), None)
+        covered[table] = covered.get(table, 0) + area
+        if covered[table] > limits.MAX_TABLE_CELLS:
+            raise UnreadableDocument(
+                f"HTML table's merged cells cover more than {limits.MAX_TABLE_CELLS} cells"
+            )
 
 
 def grids_from_html(root: html.HtmlElement) -> list[Grid]:

@@ -27,7 +27,7 @@ from lxml import etree
 from parsers.checks import check_identities, infer_missing
 from parsers.classify import classify
 from parsers.decode import decode_bytes
-from parsers.html_grid import grids_from_html
+from parsers.html_grid import check_spans, grids_from_html
 from parsers.layout_text import grids_from_text
 from parsers.legacy_statistics import read_legacy_statistics
 from parsers.metadata import read_metadata
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 _HTML_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Elements that never hold report text; dropping them before trafilatura also saves time.
 _NEVER_TEXT = ("script", "style", "noscript", "template", "iframe", "object", "embed")
 # Page chrome that changes on every fetch of an unchanged report and that trafilatura
@@ -63,6 +64,7 @@ def parse_html(body: bytes | str, *, url: str | None = None, http_encoding: str 
             is_report=False, reason="empty page: no HTML", source_format="html", warnings=warnings
         )
     etree.strip_elements(root, *_NEVER_TEXT, with_tail=False)
+    check_spans(root)  # a span bomb is refused before trafilatura expands it
     html_meta = _meta_tags(root)
     page_title = (root.findtext(".//title") or "").strip() or None
     page_text = _visible_text(root)
@@ -117,9 +119,10 @@ def parse_document(
 ) -> Report:
     """Any fetched document: the format is sniffed from the bytes, then the name, then
     the Content-Type. Raises `UnreadableDocument` for bytes no reader can open."""
-    from parsers.formats import extract, sniff_format
+    from parsers.formats import extract, limits, sniff_format
 
     fmt = sniff_format(body, filename=filename, content_type=content_type)
+    limits.check_size(body, fmt.upper(), fmt)
     if fmt == "html":
         return parse_html(body, url=url, http_encoding=content_type)
     if fmt == "text":
@@ -133,6 +136,7 @@ def parse_document(
 def _parse_tree(html: str) -> HtmlElement | None:
     # lxml refuses str input that carries an XML encoding declaration (XHTML pages).
     html = _XML_DECLARATION.sub("", html, count=1)
+    html = _CONTROL_CHARS.sub("", html)  # lxml keeps them, then refuses them in trafilatura
     if not html.strip():
         return None
     try:
