@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-from archive import blobs
+from archive import blobs, summaries
 from archive.parse_stage import Parsed
 from archive.rows import exact, insert_rows, number, to_json, utc_now
 from archive.schema import section_headings
@@ -54,13 +54,18 @@ def store_report(
 ) -> int:
     try:
         with db.atomic():
-            return _insert_report(db, version_id, document_id, parsed)
+            report_id = _insert_report(db, version_id, document_id, parsed)
+            template = parsed.report.template if parsed.report else None
+            summaries.report_stored(db, report_id, version_id, template)
+            return report_id
     except (sqlite3.Error, TypeError, ValueError, AttributeError) as exc:
         # A report the schema cannot hold (duplicate keys, odd types) is a parser
         # bug: keep the version and say so rather than lose the fetch.
         failed = Parsed("parse_error", f"cannot store report: {exc}", None, None)
         with db.atomic():
-            return _insert_report(db, version_id, document_id, failed)
+            report_id = _insert_report(db, version_id, document_id, failed)
+            summaries.report_stored(db, report_id, version_id, None)
+            return report_id
 
 
 def versions_to_reparse(db: sqlite_utils.Database, *, all_versions: bool) -> list[dict]:

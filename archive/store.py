@@ -21,7 +21,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from archive import blobs, documents, fetch_log, reports, runs, versioning, views
+from archive import blobs, documents, fetch_log, reports, runs, summaries, versioning, views
 from archive.migrations import ArchiveError, check_identity, migrate
 from archive.parse_stage import Parsed, parse_body
 from archive.records import FetchRecord, RecordOutcome
@@ -109,7 +109,9 @@ class Archive:
     def upsert_portals(self, rows: Iterable[dict]) -> None:
         """Registry rows keyed by `id`; columns beyond the standard ones are kept too."""
         with self._write():
+            rows = list(rows)
             runs.upsert_portals(self.db, rows)
+            summaries.refresh_portals(self.db, [row["id"] for row in rows])
 
     # --- what the crawler asks before fetching -----------------------------------------
 
@@ -163,6 +165,8 @@ class Archive:
                 known = replace(known, current_text=text)
         decision = versioning.decide(known, fetch.status, fetch.soft_404, new)
         self._apply(decision, fetch, raw_sha, parsed, new, document, current, outcome)
+        if outcome.document_id is not None and decision is not Decision.ERROR:
+            summaries.refresh_document(db, outcome.document_id)
         fetch_log.set_outcome(db, fetch_id, decision.value, outcome)
         return outcome
 
@@ -235,6 +239,7 @@ class Archive:
             parsed = reports.parse_version(self.db, version, self._parse)
             with self._write():
                 reports.store_report(self.db, version["id"], version["document_id"], parsed)
+                summaries.refresh_document(self.db, version["document_id"])
             stats.versions += 1
             setattr(stats, parsed.status, getattr(stats, parsed.status) + 1)
             if progress:
