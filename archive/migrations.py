@@ -162,12 +162,30 @@ def _v4_stored_views(db: sqlite_utils.Database) -> None:
     summaries.rebuild(db)
 
 
+def _v5_compact_bodies(db: sqlite_utils.Database) -> None:
+    """zstandard dictionaries, one per portal (see archive.blobs).
+
+    Bodies stored before stay as they are (zlib or none); `blobs.scope` marks the bodies
+    a portal's dictionary is trained from.
+    """
+    db.execute(
+        "CREATE TABLE blob_dictionaries (id INTEGER PRIMARY KEY, scope TEXT NOT NULL UNIQUE, "
+        "samples INTEGER NOT NULL, sha256 TEXT NOT NULL, data BLOB NOT NULL)"
+    )
+    db.execute(
+        "ALTER TABLE blobs ADD COLUMN dictionary_id INTEGER REFERENCES blob_dictionaries(id)"
+    )
+    db.execute("ALTER TABLE blobs ADD COLUMN scope TEXT")
+    db.execute("CREATE INDEX blobs_scope ON blobs(scope) WHERE scope IS NOT NULL")
+
+
 # STEPS[n] turns a version n-1 archive into a version n archive.
 STEPS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _v1_initial_schema,
     2: _v2_ocr_provenance,
     3: _v3_legacy_statistics,
     4: _v4_stored_views,
+    5: _v5_compact_bodies,
 }
 assert max(STEPS) == SCHEMA_VERSION
 

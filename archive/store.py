@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
@@ -143,7 +144,9 @@ class Archive:
         db = self.db
         document = documents.find(db, fetch.url)
         if raw_sha is not None:
-            blobs.put(db, fetch.body, raw_sha)
+            blobs.put(
+                db, fetch.body, raw_sha, scope=fetch.portal_id or urlsplit(fetch.url).hostname
+            )
         fetch_id = fetch_log.log_fetch(db, fetch, raw_sha, document and document["id"])
         outcome = RecordOutcome(fetch_id=fetch_id, document_id=document and document["id"])
         current = documents.current_version(db, fetch.url) if document else None
