@@ -76,6 +76,10 @@ ARCHIVE_DB = "archive.db"  # the SQLite archive, relative to the current directo
 # Processes that record (and so parse) fetched documents; records of one portal always go
 # to the same process, in order. Parsing is CPU-bound: more than the cores is no faster.
 ARCHIVE_PROCESSES = 2
+# Address space each archive process may take (RLIMIT_AS, bytes; 0 = no limit): a document
+# whose reader would take all memory fails alone with a MemoryError instead of bringing in
+# the machine's OOM killer. Inherited by the converters they start (LibreOffice, tesseract).
+ARCHIVE_MEMORY_LIMIT = 4 * 1024**3
 
 # -- Resumable runs -------------------------------------------------------------------
 # Run each monthly crawl with its own job directory so an interrupted crawl resumes:
