@@ -57,7 +57,30 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.ConditionalRequestMiddleware": 580,
     "crawler.middlewares.SoftNotFoundMiddleware": 590,
+    # Last before the download handlers: every request, redirect hop and robots.txt passes.
+    "crawler.scope.ScopeGateMiddleware": 990,
 }
+
+# -- Scope: where requests may go (crawler/scope.py; README "Politeness and robustness") --
+# Only web pages: the crawler never reads local files, data: URLs, S3 or FTP. Turning one
+# back on takes both its handler here and its scheme in SCOPE_SCHEMES.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None}
+SCOPE_SCHEMES = ["http", "https"]
+# Addresses a portal's host may not resolve to, by the name the refusal is counted under.
+SCOPE_DENIED_NETWORKS = {
+    "loopback": ["127.0.0.0/8", "::1/128"],
+    "private": ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"],
+    "link_local": ["169.254.0.0/16", "fe80::/10"],
+    "shared": ["100.64.0.0/10"],
+    "multicast": ["224.0.0.0/4", "ff00::/8"],
+    "reserved": ["0.0.0.0/8", "192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15", "198.51.100.0/24",
+                 "203.0.113.0/24", "240.0.0.0/4", "::/128", "2001:db8::/32", "64:ff9b::/96"],
+}
+# Exempt from the ranges above (the offline demo and the tests set "127.0.0.0/8": their
+# portals are loopback servers). Empty in a real crawl.
+SCOPE_ALLOWED_NETWORKS: list[str] = []
+# Denied even when allowed above, e.g. {"private": ["127.0.9.0/24"]} in a test.
+SCOPE_EXTRA_DENIED_NETWORKS: dict[str, list[str]] = {}
 
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.PortalErrorMiddleware": 550,

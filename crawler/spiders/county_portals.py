@@ -56,6 +56,7 @@ from crawler.items import CrawlEvent, FetchRecord, PortalRows
 from crawler.links import page_links
 from crawler.middlewares import CONDITIONAL_META, SOFT_404_META
 from crawler.registry import Portal, load_registry, parse_only, parse_years, select_portals
+from crawler.scope import OutOfScope, PortalScopes
 from crawler.soft404 import BOT_WALL_STATUSES
 
 # portal section -> department list -> department -> its 法定主动公开内容 -> (a 政务公开 hop)
@@ -151,7 +152,10 @@ def route(link: Link) -> Route | None:
 
 
 def ignored(portal_id: str, url: str, failure: Failure) -> CrawlEvent:
-    """A request a middleware dropped: robots.txt (not an error of the portal), or else."""
+    """A request a middleware dropped: out of scope or robots.txt (not errors of the
+    portal), or else."""
+    if failure.check(OutOfScope):
+        return CrawlEvent(portal_id, "dropped", url, failure.value.reason)
     reason = str(failure.value)
     return CrawlEvent(portal_id, "robots" if "robots" in reason.lower() else "error", url, reason)
 
@@ -171,6 +175,7 @@ class CountyPortalsSpider(scrapy.Spider):
         self.scopes: dict[str, Scope] = {
             p.id: portal_scope(p.url, (p.disclosure_url, p.report_column_url)) for p in self.portals
         }
+        self.request_scope = PortalScopes(self.portals)  # what the scope gate lets through
         self.rejected_links: set[tuple[str, str]] = set()
         # Archived documents no page linked: asked for once, at idle.
         self.recheck: asyncio.Future[int] | None = None
