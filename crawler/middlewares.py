@@ -13,6 +13,7 @@ from scrapy.http import Response
 
 from crawler.adapters.base import CONTEXT_META_KEY
 from crawler.archive_client import ArchiveClient
+from crawler.canonical import canonical_url
 from crawler.items import CrawlEvent
 from crawler.soft404 import soft_404_reason
 
@@ -77,7 +78,7 @@ class ConditionalRequestMiddleware:
         archive: ArchiveClient | None = getattr(self.crawler.spider, "archive", None)
         if archive is None:
             return None
-        for name, value in (await archive.conditional_headers(request.url)).items():
+        for name, value in (await archive.conditional_headers(canonical_url(request.url))).items():
             request.headers.setdefault(name, value)
         return None
 

@@ -84,7 +84,20 @@ SCOPE_EXTRA_DENIED_NETWORKS: dict[str, list[str]] = {}
 
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.PortalErrorMiddleware": 550,
+    "crawler.budgets.BudgetMiddleware": 800,  # after DepthMiddleware (900) stamped the depth
 }
+
+# -- Budgets: what one portal may cost a run (crawler/budgets.py) ------------------------
+# Far above any real portal (the largest county portals list a few hundred reports over a
+# few hundred list pages); they stop crawl traps, not crawls. A portal that spends one is
+# marked in its summary (budget_hit). Raise them with -s for an unusual portal.
+PORTAL_MAX_REQUESTS = 20_000
+PORTAL_MAX_LIST_PAGES = 5_000
+PORTAL_MAX_DEPTH = 1_000  # a list paged by "next" links is one hop deeper per page
+PORTAL_MAX_URLS_PER_PATTERN = 2_000  # e.g. /list?page=N, /art/N/N/N/art_N_N.html
+PORTAL_MAX_SECONDS = 6 * 3600.0
+# Session ids are dropped and query parameters sorted before URLs are compared or archived.
+REQUEST_FINGERPRINTER_CLASS = "crawler.canonical.CanonicalRequestFingerprinter"
 
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,

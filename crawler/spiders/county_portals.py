@@ -35,6 +35,7 @@ from crawler.adapters import adapter_named, pick_adapter
 from crawler.adapters.base import ADAPTER_META_KEY, CONTEXT_META_KEY, anchor_text
 from crawler.archive_client import ArchiveClient
 from crawler.attachments import attachment_filename, attachment_links, is_attachment_url
+from crawler.canonical import canonical_url
 from crawler.discovery import (
     REJECTED_KINDS,
     LinkKind,
@@ -217,7 +218,7 @@ class CountyPortalsSpider(scrapy.Spider):
     def document_request(self, url: str, portal_id: str, *, kind: str, referrer: str | None,
                          anchor: str | None, parent: str | None = None) -> scrapy.Request:
         """Report pages and attachments: conditional, recorded whatever the answer."""
-        self.requested.setdefault(portal_id, set()).add(url)
+        self.requested.setdefault(portal_id, set()).add(canonical_url(url))
         return scrapy.Request(url, callback=self.parse_document, errback=self.document_failed, meta={
             CONTEXT_META_KEY: {"portal": portal_id},
             CONDITIONAL_META: True,
@@ -226,7 +227,7 @@ class CountyPortalsSpider(scrapy.Spider):
             "kind": kind,
             "referrer": referrer,
             "anchor": anchor,
-            "parent": parent,
+            "parent": canonical_url(parent) if parent else None,  # the page's archive key
         })
 
     # -- discovery ---------------------------------------------------------------------
@@ -336,7 +337,7 @@ class CountyPortalsSpider(scrapy.Spider):
                     year: int | None) -> Iterator[Any]:
         if not year_wanted(year, self.years):
             return
-        if url in self.requested.get(portal_id, ()):
+        if canonical_url(url) in self.requested.get(portal_id, ()):
             return
         kind = "attachment" if is_attachment_url(url, title) else "report_page"
         # A report page elsewhere is another body's (the State Council's in a sidebar);
@@ -351,14 +352,15 @@ class CountyPortalsSpider(scrapy.Spider):
     def parse_document(self, response: Response) -> Iterator[Any]:
         meta = response.meta
         portal_id = meta[CONTEXT_META_KEY]["portal"]
-        self.requested.setdefault(portal_id, set()).add(response.url)
+        url = canonical_url(response.url)  # what the archive keys the document on
+        self.requested.setdefault(portal_id, set()).add(url)
         soft_404 = meta.get(SOFT_404_META)
         kind = meta.get("kind", "report_page")
         disposition = response.headers.get(b"Content-Disposition")
         named = kind == "attachment" or disposition  # pages: only a server-given name counts
         filename = attachment_filename(response.url, disposition) if named else None
         yield FetchRecord(
-            url=response.url,
+            url=url,
             fetched_at=utc_now(),
             status=response.status,
             body=response.body,
@@ -370,12 +372,12 @@ class CountyPortalsSpider(scrapy.Spider):
             referrer=meta.get("referrer"),
             anchor_text=meta.get("anchor"),
             parent_url=meta.get("parent"),
-            redirected_from=list(meta.get("redirect_urls", [])),
+            redirected_from=[canonical_url(u) for u in meta.get("redirect_urls", [])],
             filename=filename,
         )
         if kind == "report_page" and response.status == 200 and not soft_404 and isinstance(response, TextResponse):
             for link in attachment_links(response):
-                if link.url not in self.requested.get(portal_id, ()):
+                if canonical_url(link.url) not in self.requested.get(portal_id, ()):
                     yield self.document_request(link.url, portal_id, kind="attachment",
                                                 referrer=response.url, anchor=link.text or None,
                                                 parent=response.url)
@@ -394,10 +396,11 @@ class CountyPortalsSpider(scrapy.Spider):
             error = f"HTTP {status}" + (" (bot wall)" if status in BOT_WALL_STATUSES else "")
         self.logger.warning("failed %s: %s", request.url, error)
         yield FetchRecord(
-            url=request.url, fetched_at=utc_now(), status=status, body=body, headers=headers,
+            url=canonical_url(request.url), fetched_at=utc_now(), status=status, body=body, headers=headers,
             error=error, kind=meta.get("kind", "report_page"), portal_id=portal_id,
             referrer=meta.get("referrer"), anchor_text=meta.get("anchor"),
-            parent_url=meta.get("parent"), redirected_from=list(meta.get("redirect_urls", [])),
+            parent_url=meta.get("parent"),
+            redirected_from=[canonical_url(u) for u in meta.get("redirect_urls", [])],
         )
 
     def page_failed(self, failure: Failure) -> Iterator[Any]:
