@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archive import Archive
-from archive import store as store_module
+from archive import documents as documents_module
 from tests.support.archive import (
     PAGE_URL,
     SHENZHOU,
@@ -313,7 +313,7 @@ def test_a_failing_record_leaves_nothing_behind(archive, monkeypatch):
     def disk_full(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(store_module.Archive, "_create_version", disk_full)
+    monkeypatch.setattr(documents_module, "create_version", disk_full)
     with pytest.raises(OSError):
         archive.record(fetch(PAGE_URL, "2026-02-01T00:00:00Z", report_page(received=15)))
     after = {table: count(archive, table) for table in before}
