@@ -9,10 +9,7 @@ a distributed deployment supplies another class with the same methods.
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import ctypes.util
 import multiprocessing
-import resource
 import signal
 import zlib
 from collections.abc import Callable
@@ -21,10 +18,10 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
 from archive.locks import retry_when_locked
+from archive.parse_worker import ParseLimits, die_with_parent
 from archive.records import FetchRecord, RecordOutcome
 
 T = TypeVar("T")
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class ArchiveClient(Protocol):
@@ -45,37 +42,21 @@ class ArchiveClient(Protocol):
 _archive: Any = None
 
 
-def die_with_parent() -> None:
-    """Ask Linux to SIGKILL this process when the crawl process dies, however it dies.
-
-    A crawl killed with -9 cannot close its pool; without this its archive processes would
-    stay behind holding the archive open. Elsewhere than Linux nothing happens.
-    """
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
-        return
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    if hasattr(libc, "prctl"):
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-
-
-def _open_archive(path: str, memory_limit: int) -> None:
-    """Process initializer: this process's own connection to the archive, bounded.
+def _open_archive(path: str, parse_limits: ParseLimits) -> None:
+    """Process initializer: this process's own connection to the archive.
 
     The crawl's Ctrl-C / SIGTERM is for the crawl process, which shuts down gracefully and
     then closes the archive processes itself; they must not die first with records queued.
-    The address-space limit turns a document that would take all memory into a MemoryError
-    for that one document instead of the machine's OOM killer.
+    A crawl killed outright takes them with it (parent-death signal), so none lingers with
+    the archive open. Parses run in a worker of their own under `parse_limits`.
     """
     global _archive
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    if memory_limit > 0:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     from archive import Archive
 
-    _archive = Archive.open(path)
+    _archive = Archive.open(path, parse_limits=parse_limits)
 
 
 def _start_run(spider: str, settings: dict[str, Any]) -> int:
@@ -117,17 +98,17 @@ class LocalArchiveClient:
     hold downloads back (WAL readers never wait for writers).
     """
 
-    def __init__(self, path: str, processes: int, memory_limit: int) -> None:
+    def __init__(self, path: str, processes: int, parse_limits: ParseLimits) -> None:
         self.path = path
         self.processes = max(1, processes)
-        self.memory_limit = memory_limit
+        self.parse_limits = parse_limits
         self._pools: list[ProcessPoolExecutor] = []
         self._reader = ThreadPoolExecutor(1, thread_name_prefix="archive-read")
         self._read_archive: Any = None
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),  # never fork a reactor
-                                   initializer=_open_archive, initargs=(self.path, self.memory_limit))
+                                   initializer=_open_archive, initargs=(self.path, self.parse_limits))
 
     async def open(self) -> None:
         for _ in range(self.processes):  # one after the other: the first creates/migrates
@@ -189,5 +170,5 @@ class LocalArchiveClient:
 
 def archive_client_from_settings(settings: Any) -> ArchiveClient:
     """The client the settings ask for: archive processes on this machine."""
-    return LocalArchiveClient(settings.get("ARCHIVE_DB"), settings.getint("ARCHIVE_PROCESSES"),
-                              settings.getint("ARCHIVE_MEMORY_LIMIT"))
+    limits = ParseLimits(settings.getfloat("PARSE_TIMEOUT"), settings.getint("PARSE_MEMORY_LIMIT"))
+    return LocalArchiveClient(settings.get("ARCHIVE_DB"), settings.getint("ARCHIVE_PROCESSES"), limits)

@@ -112,10 +112,13 @@ ARCHIVE_DB = "archive.db"  # the SQLite archive, relative to the current directo
 # Processes that record (and so parse) fetched documents; records of one portal always go
 # to the same process, in order. Parsing is CPU-bound: more than the cores is no faster.
 ARCHIVE_PROCESSES = 2
-# Address space each archive process may take (RLIMIT_AS, bytes; 0 = no limit): a document
-# whose reader would take all memory fails alone with a MemoryError instead of bringing in
-# the machine's OOM killer. Inherited by the converters they start (LibreOffice, tesseract).
-ARCHIVE_MEMORY_LIMIT = 4 * 1024**3
+# Each archive process stores a fetch first, then parses it in a worker process of its own
+# under these limits (archive/parse_worker.py): a parse that overruns is killed and recorded
+# as a parse_error of the stored version (`zfxxgk reparse` tries again), never re-fetched.
+PARSE_TIMEOUT = 300.0  # seconds; OCR of a long scanned report takes minutes
+# Address space of a parse worker (RLIMIT_AS, bytes; 0 = no limit), inherited by the
+# converters it starts (LibreOffice, tesseract).
+PARSE_MEMORY_LIMIT = 3 * 1024**3
 
 # -- Resumable runs -------------------------------------------------------------------
 # Run each monthly crawl with its own job directory so an interrupted crawl resumes:

@@ -8,6 +8,7 @@ import signal
 
 import pytest
 
+from archive.parse_worker import ParseLimits
 from archive.records import FetchRecord
 from crawler.archive_client import LocalArchiveClient
 
@@ -20,7 +21,7 @@ def page(url: str) -> FetchRecord:
 
 def test_killed_archive_process_fails_one_call_and_is_replaced(tmp_path):
     async def scenario() -> set[str]:
-        client = LocalArchiveClient(str(tmp_path / "archive.db"), processes=1, memory_limit=0)
+        client = LocalArchiveClient(str(tmp_path / "archive.db"), processes=1, parse_limits=ParseLimits(60, 0))
         await client.open()
         try:
             await client.record(page("http://127.0.0.11/a.html"))
