@@ -1,7 +1,9 @@
 """The fetch log: one `fetches` row per request, whatever its outcome.
 
-A fetch row is written before its meaning is applied (its outcome is 'pending' until the
-same transaction ends), so every request is in the log even when it changes nothing.
+A fetch row is committed with its body before anything parses it (its outcome is 'pending'
+until the meaning is applied in a second transaction), so every request is in the log even
+when it changes nothing, or when its archive process died while parsing. A pending fetch
+lends no validators to the next request: that document is fetched in full again.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ def conditional_headers(db: sqlite_utils.Database, url: str) -> dict[str, str]:
         return {}
     rows = db.execute(
         "SELECT etag, last_modified FROM fetches WHERE url = ? AND "
-        "(status = 304 OR (status = 200 AND NOT soft_404)) "
+        "outcome != 'pending' AND (status = 304 OR (status = 200 AND NOT soft_404)) "
         "ORDER BY fetched_at DESC, id DESC LIMIT 20",
         [url],
     ).fetchall()

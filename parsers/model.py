@@ -90,6 +90,10 @@ class Slot(str):
         slot.source = source
         return slot
 
+    def __getnewargs__(self) -> tuple[str, SourceCell]:  # type: ignore[override]
+        """Pickled with its source: reports cross process boundaries (the parse worker)."""
+        return str(self), self.source
+
 
 def source_of(text: str) -> SourceCell | None:
     """The source cell of a grid slot, or None for grids that do not record it."""
