@@ -31,6 +31,7 @@ from twisted.python.failure import Failure
 from crawler.adapters import adapter_named, pick_adapter
 from crawler.adapters.base import ADAPTER_META_KEY, CONTEXT_META_KEY, anchor_text
 from crawler.attachments import attachment_filename, attachment_links, is_attachment_url
+from crawler.coverage import COLUMN_KEY, RENDER_META, ColumnLedger, column_of
 from crawler.discovery import (
     REJECTED_KINDS,
     LinkKind,
@@ -50,6 +51,7 @@ from crawler.discovery import (
 from crawler.items import CrawlEvent, FetchRecord, PortalRows
 from crawler.middlewares import CONDITIONAL_META, SOFT_404_META
 from crawler.registry import Portal, load_registry, parse_only, parse_years, select_portals
+from crawler.rendering import ListRenderer, rendered_response
 from crawler.soft404 import BOT_WALL_STATUSES
 
 # portal section -> department list -> department -> its 法定主动公开内容 -> (a 政务公开 hop)
@@ -101,12 +103,17 @@ class CountyPortalsSpider(scrapy.Spider):
             p.id: portal_scope(p.url, (p.disclosure_url, p.report_column_url)) for p in self.portals
         }
         self.rejected_links: set[tuple[str, str]] = set()
+        self.pinned = {p.id: p.cms for p in self.portals if p.cms}  # registry's cms column
+        self.columns = ColumnLedger()  # declared vs listed per column
         self.rechecked = False  # archived documents no page linked: asked for once, at idle
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CountyPortalsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        spider.renderer = ListRenderer.from_crawler(crawler) if crawler.settings.getbool("RENDER_FALLBACK") else None
+        if spider.renderer is not None:
+            crawler.signals.connect(spider.renderer.close, signal=signals.spider_closed)
         return spider
 
     # -- entry points ------------------------------------------------------------------
@@ -247,8 +254,13 @@ class CountyPortalsSpider(scrapy.Spider):
         context = response.meta[CONTEXT_META_KEY]
         portal_id, depth = context["portal"], context.get("depth", 0)
         name = response.meta.get(ADAPTER_META_KEY)
-        adapter = adapter_named(name) if name else pick_adapter(response)
-        for entry in adapter.entries(response):
+        adapter = adapter_named(name) if name else pick_adapter(response, self.pinned.get(portal_id))
+        column = column_of(response)
+        response.meta[CONTEXT_META_KEY] = {**context, COLUMN_KEY: column}  # for further pages
+        entries = adapter.entries(response)
+        yield self.columns.note(portal_id, column, adapter.declared_total(response), entries,
+                                context=context, rendered=bool(response.meta.get(RENDER_META)))
+        for entry in entries:
             title = classify_title(entry.title, column_year=context.get("column_year"))
             if title.kind is LinkKind.REPORT:
                 yield from self.report_link(response, portal_id, entry.url, entry.title, title.year)
@@ -356,6 +368,29 @@ class CountyPortalsSpider(scrapy.Spider):
         self.logger.warning("failed %s: %s", request.url, detail)
         yield CrawlEvent(portal_id, "error", request.url, detail)
 
+    # -- the rendering fallback ---------------------------------------------------------
+    def render_short_columns(self) -> int:
+        """Once static reading is done, give each column that listed fewer documents than
+        it declared one render in the browser (`crawler.rendering`); returns how many."""
+        if self.renderer is None:
+            return 0
+        short = self.columns.to_render()
+        for count in short:
+            self.crawler.engine.crawl(scrapy.Request(
+                count.url, callback=self.parse_rendered, errback=self.page_failed, dont_filter=True,
+                meta={CONTEXT_META_KEY: {**count.context, COLUMN_KEY: count.url}, RENDER_META: True}))
+        if short:
+            self.logger.info("rendering %d columns that listed fewer documents than declared", len(short))
+        return len(short)
+
+    async def parse_rendered(self, response: Response) -> AsyncIterator[Any]:
+        """A short column's first page, rendered: each state of its DOM read as a list page."""
+        portal_id = response.meta[CONTEXT_META_KEY]["portal"]
+        allowed = lambda url: in_scope(url, self.scopes[portal_id], leaf=True)  # noqa: E731
+        for html in await self.renderer.snapshots(response, allowed):
+            for item in self.parse_list(rendered_response(response, html)):
+                yield item
+
     # -- documents no list showed this run ---------------------------------------------
     def on_idle(self) -> None:
         """Once discovery is done, recheck archived documents that no page linked this run.
@@ -364,6 +399,8 @@ class CountyPortalsSpider(scrapy.Spider):
         gone; attachments of pages that answered 304 are rechecked the same way. Skipped
         with ``-a years=`` (the archive's URLs carry no year to filter on).
         """
+        if self.render_short_columns():
+            raise DontCloseSpider
         if self.rechecked or self.years is not None:
             return
         self.rechecked = True
