@@ -114,18 +114,42 @@ class ListRenderer:
             if await button.count() == 0:
                 break
             before = await page.evaluate("() => document.body.innerHTML")
+            started = pending.started
             await button.first.click(timeout=self.timeout_ms)
-            try:
-                await page.wait_for_function("b => document.body.innerHTML !== b", arg=before,
-                                             timeout=self.timeout_ms)
-            except Exception:  # the click changed nothing (last page, disabled button)
-                break
-            await pending.drained(self.timeout_ms)
+            if not await self._changed(page, pending, before, started):
+                break  # the click changed nothing: the last page, or its request failed
             shot = await page.content()
             if shot == shots[-1]:
                 break
             shots.append(shot)
         return shots
+
+    async def _changed(self, page: Any, pending: Pending, before: str, started: int) -> bool:
+        """Whether the click changed the list: the DOM changed, or the requests it made were
+        all answered (and the page's handlers ran) without changing it."""
+        changed = asyncio.ensure_future(page.wait_for_function(
+            "b => document.body.innerHTML !== b", arg=before, timeout=self.timeout_ms))
+        settled = asyncio.ensure_future(self._settled(page, pending, started))
+        done, _ = await asyncio.wait({changed, settled}, timeout=self.timeout_ms / 1000,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        for task in (changed, settled):
+            task.cancel()
+        await asyncio.gather(changed, settled, return_exceptions=True)
+        if not done:
+            return False
+        await pending.drained(self.timeout_ms)
+        try:
+            return await page.evaluate("b => document.body.innerHTML !== b", before)
+        except Exception:  # the click navigated: wait for the new page
+            await page.wait_for_load_state("networkidle", timeout=self.timeout_ms)
+            return True
+
+    @staticmethod
+    async def _settled(page: Any, pending: Pending, started: int) -> None:
+        """Until the click's requests are answered and two frames later (handlers ran)."""
+        await pending.begun(started)
+        await pending.drained(float("inf"))
+        await page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
     async def _serve(self, route: Any, response: Response, allowed: Allowed, pending: Pending) -> None:
         """Answer one browser request: the downloaded page itself, or Scrapy's download."""
@@ -183,13 +207,26 @@ class Pending:
 
     def __init__(self) -> None:
         self.count = 0
+        self.started = 0  # requests ever begun
         self.idle = asyncio.Event()
         self.idle.set()
+        self.began = asyncio.Condition()
 
     def __enter__(self) -> Pending:
         self.count += 1
+        self.started += 1
         self.idle.clear()
+        asyncio.ensure_future(self._announce())
         return self
+
+    async def _announce(self) -> None:
+        async with self.began:
+            self.began.notify_all()
+
+    async def begun(self, after: int) -> None:
+        """Until a request begins after the first ``after`` ones."""
+        async with self.began:
+            await self.began.wait_for(lambda: self.started > after)
 
     def __exit__(self, *exc: object) -> None:
         self.count -= 1
@@ -197,4 +234,4 @@ class Pending:
             self.idle.set()
 
     async def drained(self, timeout_ms: float) -> None:
-        await asyncio.wait_for(self.idle.wait(), timeout_ms / 1000)
+        await asyncio.wait_for(self.idle.wait(), None if timeout_ms == float("inf") else timeout_ms / 1000)
