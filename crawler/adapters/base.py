@@ -12,6 +12,7 @@ of paging.
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -49,8 +50,35 @@ class ListEntry:
     date: str | None = None
 
 
-class ListAdapter:
+class ListAdapter(ABC):
     """One CMS family's way of listing and paging a column's documents.
+
+    Adding a CMS family is this recipe:
+
+    1. Write ``crawler/adapters/<family>.py`` with a subclass that sets ``name`` (what the
+       registry's ``cms`` column and request meta call it) and implements:
+
+       - `detect` (classmethod): True when a list page carries the family's markers. Be
+         strict: the first adapter of ``ADAPTERS`` that says yes reads the page, and
+         homepages and section pages must not be claimed (tests check both).
+       - `entries`: the detail links of this page (or of an API answer the adapter asked
+         for), absolute URLs, in page order, with the listed title and date. Dated rows
+         are what the spider counts as the column's documents.
+       - `next_requests`: requests for the column's further pages (HTML, POST forms, API
+         calls), each built with `follow_list` so that the answer comes back to this
+         adapter with the spider's context. Returning pages already requested is fine:
+         Scrapy's duplicate filter drops them. Never more than ``MAX_PAGES``.
+       - `declared_total` (optional): how many documents the column says it holds, when
+         the family states it somewhere the default reader (`crawler.adapters.totals`)
+         misses. A column that lists fewer is flagged and rendered in the browser.
+
+    2. Add the class to ``ADAPTERS`` in ``crawler/adapters/__init__.py``, more specific
+       families before the ones whose markers they also carry; `NumberedAdapter` stays last.
+    3. Add a fixture family in ``demo/families/`` reproducing the real markup (page shell,
+       list, pager, API answers with their real field names) and tests that walk its
+       columns (``tests/support/adapters.walk``) and crawl it end to end.
+    4. Where a portal's pages also carry another family's markers, pin the family with
+       the registry's ``cms`` column.
 
     Adapters are stateless: the spider instantiates the class it picked (or the one named
     in the request meta for further pages) for every response.
@@ -59,13 +87,13 @@ class ListAdapter:
     name: ClassVar[str]
 
     @classmethod
+    @abstractmethod
     def detect(cls, response: TextResponse) -> bool:
         """True when the page carries this family's markers."""
-        raise NotImplementedError
 
+    @abstractmethod
     def entries(self, response: Response) -> list[ListEntry]:
         """The detail links listed on this page, absolute URLs, in page order."""
-        raise NotImplementedError
 
     def declared_total(self, response: Response) -> int | None:
         """How many documents the column says it holds, as this page states it (None: unstated).
@@ -75,13 +103,13 @@ class ListAdapter:
         """
         return declared_in_text(response.text) if isinstance(response, TextResponse) else None
 
+    @abstractmethod
     def next_requests(self, response: Response) -> list[scrapy.Request]:
         """Requests for the column's further list pages, each built with `follow_list`.
 
         Returning every page reachable from this one is fine: Scrapy's duplicate filter
         drops the pages already requested.
         """
-        raise NotImplementedError
 
     def follow_list(
         self, response: Response, url_or_request: str | scrapy.Request, **kwargs: Any
