@@ -24,6 +24,8 @@ FAMILIES: dict[str, str] = {
 # the tests of their adapters and of the rendering fallback, outside the demo set.
 PLATFORM_FAMILIES: dict[str, str] = {
     "trslist": "demo.families.trslist",  # TRS platform: static first page + POST /fjdzapp/search
+    "hanweb_zj": "demo.families.hanweb_zj",  # Zhejiang's Hanweb: /module/jpage/dataproxy.jsp
+    "gkmlpt": "demo.families.gkmlpt",  # Guangdong's /gkmlpt/ catalogue and its list API
     "jspager": "demo.families.jspager",  # pager drawn by a script, further rows loaded by it
 }
 

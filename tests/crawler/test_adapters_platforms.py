@@ -212,3 +212,51 @@ def test_registry_cms_must_name_an_adapter(tmp_path):
                     "a,甲县,350128,county,https://www.a.gov.cn/,trs-list\n", encoding="utf-8")
     with pytest.raises(RegistryError, match=r"r.csv:2: cms 'trs-list' is not one of"):
         load_registry(path)
+
+
+PROVINCE_FAMILIES = {"gkmlpt": "gkmlpt", "hanweb_zj": "hanweb"}  # fixture family -> adapter
+
+
+@pytest.fixture(scope="module")
+def provincial() -> dict[str, Portal]:
+    from demo.families import build_site
+    from demo.scenarios import standard_portal
+
+    found = {}
+    for family in PROVINCE_FAMILIES:
+        scenario = standard_portal(f"{family}-t", "省平台示范县人民政府", "440305", family,
+                                   years=range(2014, 2025))
+        found[family] = Portal(family, scenario.content,
+                               build_site(family, scenario.content, BASE_URL), BASE_URL)
+    return found
+
+
+@pytest.mark.parametrize("family", sorted(PROVINCE_FAMILIES))
+@pytest.mark.parametrize("column", [0, 1])
+def test_provincial_platform_columns_are_walked_whole(provincial, family, column):
+    portal = provincial[family]
+    start = column_url(portal, column)
+    response = fetch(portal.site, start)
+    assert [a.name for a in ADAPTERS if a.detect(response)][0] == PROVINCE_FAMILIES[family]
+    adapter = pick_adapter(response)
+    assert adapter.declared_total(response) == len(portal.documents(column))
+    pages = walk(portal.site, adapter, start)
+    assert [u for _, entries in pages for u in entries] == portal.document_urls(column)
+
+
+def test_gkmlpt_reads_the_category_from_the_fragment_and_pages_the_api(provincial):
+    portal = provincial["gkmlpt"]
+    start = column_url(portal, 0)
+    assert start.endswith("/gkmlpt/index#2395")
+    pages = walk(portal.site, pick_adapter(fetch(portal.site, start)), start)
+    assert [r.url.split("?")[1] for r, _ in pages[1:]] == ["page=1&sid=755041", "sid=755041&page=2"]
+    shell = fetch(portal.site, start.split("#")[0])  # no fragment: the tree's 年报 category
+    assert [r.url for r in pick_adapter(shell).next_requests(shell)] == [
+        BASE_URL + "/gkmlpt/api/all/2395?page=1&sid=755041"]
+
+
+def test_zhejiang_hanweb_posts_to_its_own_proxy_path(provincial):
+    portal = provincial["hanweb_zj"]
+    walk(portal.site, pick_adapter(fetch(portal.site, column_url(portal, 0))), column_url(portal, 0))
+    assert portal.site.requested("/module/jpage/dataproxy.jsp")
+    assert not portal.site.requested("/module/web/jpage/")

@@ -3,7 +3,8 @@
 One real `scrapy crawl` of: the TRS 动静结合 portal (20 documents, 10 static, the rest from
 ``POST /fjdzapp/search``), the same portal with its search API answering 500, a portal whose
 pager only a script draws (rendered in the system Chromium), and one portal of each demo
-CMS family, which must never need the browser.
+CMS family and of the other provincial platforms (Guangdong's gkmlpt, Zhejiang's Hanweb),
+which must never need the browser.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from tests.support.platforms import COLUMN_SIZE, platform_portal
 pytestmark = pytest.mark.e2e
 
 SEARCH = "/fjdzapp/search"
+# The demo families and the other provincial platforms: none may need the browser.
+OTHER_FAMILIES = ("classic", "trs", "hanweb", "jsonapi", "querypage", "gkmlpt", "hanweb_zj")
 
 
 def api_down(site: Site, first_run: bool) -> None:
@@ -39,7 +42,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory):
         platform_portal("jspager", "jspager", "脚本县人民政府", "350181"),
         *[standard_portal(f"{family}-p", f"{family.upper()}对照县人民政府", "130534", family,
                           years=range(2021, 2025))
-          for family in ("classic", "trs", "hanweb", "jsonapi", "querypage")],
+          for family in OTHER_FAMILIES],
     ]
     with PortalServer() as server:
         urls = serve(server, portals, tmp / "portals.csv")
@@ -113,7 +116,7 @@ def test_only_short_columns_are_rendered(crawled):
             assert summary(crawled["db"], pid)["short_columns"] == 0, pid
 
 
-def test_demo_families_are_still_crawled_whole(crawled):
-    for family in ("classic", "trs", "hanweb", "jsonapi", "querypage"):
+def test_other_families_are_crawled_whole_without_the_browser(crawled):
+    for family in OTHER_FAMILIES:
         pid = f"{family}-p"
         assert archived(crawled["db"], pid) == expected(crawled, pid), family
