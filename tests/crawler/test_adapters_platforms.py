@@ -260,3 +260,21 @@ def test_zhejiang_hanweb_posts_to_its_own_proxy_path(provincial):
     walk(portal.site, pick_adapter(fetch(portal.site, column_url(portal, 0))), column_url(portal, 0))
     assert portal.site.requested("/module/jpage/dataproxy.jsp")
     assert not portal.site.requested("/module/web/jpage/")
+
+
+def test_bundled_registry_pins_only_platforms_confirmed_for_their_host():
+    import csv
+    from urllib.parse import urlsplit
+
+    from crawler.registry import BUNDLED_REGISTRY, load_registry
+
+    def host_of(url: str) -> str:
+        return (urlsplit(url).hostname or "").removeprefix("www.")
+
+    with BUNDLED_REGISTRY.with_name("platforms.csv").open(encoding="utf-8") as handle:
+        confirmed = {row["host"]: row["cms"] for row in csv.DictReader(handle)}
+    pinned = {p.id: p.cms for p in load_registry() if p.cms}
+    assert pinned == {p.id: confirmed[host_of(p.url)] for p in load_registry()
+                      if host_of(p.url) in confirmed}
+    assert set(pinned.values()) == {"trslist", "gkmlpt", "hanweb"}
+    assert len(pinned) == len(confirmed) == 14  # every confirmed host is a bundled portal's
