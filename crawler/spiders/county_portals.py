@@ -105,6 +105,7 @@ class CountyPortalsSpider(scrapy.Spider):
         self.rejected_links: set[tuple[str, str]] = set()
         self.pinned = {p.id: p.cms for p in self.portals if p.cms}  # registry's cms column
         self.columns = ColumnLedger()  # declared vs listed per column
+        self.renderer: ListRenderer | None = None  # the rendering fallback, set by from_crawler
         self.rechecked = False  # archived documents no page linked: asked for once, at idle
 
     @classmethod
@@ -385,8 +386,12 @@ class CountyPortalsSpider(scrapy.Spider):
 
     async def parse_rendered(self, response: Response) -> AsyncIterator[Any]:
         """A short column's first page, rendered: each state of its DOM read as a list page."""
-        portal_id = response.meta[CONTEXT_META_KEY]["portal"]
-        allowed = lambda url: in_scope(url, self.scopes[portal_id], leaf=True)  # noqa: E731
+        scope = self.scopes[response.meta[CONTEXT_META_KEY]["portal"]]
+
+        def allowed(url: str) -> bool:  # the page's scripts may fetch only from the portal
+            return in_scope(url, scope, leaf=True)
+
+        assert self.renderer is not None  # only scheduled with a renderer
         for html in await self.renderer.snapshots(response, allowed):
             for item in self.parse_list(rendered_response(response, html)):
                 yield item
