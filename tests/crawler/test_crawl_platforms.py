@@ -23,6 +23,7 @@ from tests.support.platforms import COLUMN_SIZE, platform_portal
 pytestmark = pytest.mark.e2e
 
 SEARCH = "/fjdzapp/search"
+ROWS_PREFIX = "/zfxxgk/ndbg/list_"  # where the script-drawn pager loads further rows from
 # The demo families and the other provincial platforms: none may need the browser.
 OTHER_FAMILIES = ("classic", "trs", "hanweb", "jsonapi", "querypage", "gkmlpt", "hanweb_zj")
 
@@ -36,10 +37,14 @@ def crawled(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("platforms")
     broken = platform_portal("trslist-500", "trslist", "坛西县人民政府")
     broken.faults = api_down
+    # robots.txt forbids the rows files the script loads: the browser must not get them either.
+    forbidden = platform_portal("jspager-robots", "jspager", "禁抓县人民政府", "350182")
+    forbidden.content.robots_disallow = [ROWS_PREFIX]
     portals: list[ScenarioPortal] = [
         platform_portal("trslist", "trslist", "平岚县人民政府"),
         broken,
         platform_portal("jspager", "jspager", "脚本县人民政府", "350181"),
+        forbidden,
         *[standard_portal(f"{family}-p", f"{family.upper()}对照县人民政府", "130534", family,
                           years=range(2021, 2025))
           for family in OTHER_FAMILIES],
@@ -105,12 +110,21 @@ def test_script_pager_is_crawled_through_the_browser(crawled):
     assert crawled["sites"]["jspager"].requested("/zfxxgk/ndbg/list_2.htm")
 
 
+def test_the_browser_obeys_robots_txt(crawled):
+    site = crawled["sites"]["jspager-robots"]
+    assert site.requested("/zfxxgk/ndbg/index.html")  # the page itself was rendered
+    assert site.requested(ROWS_PREFIX) == []  # what robots.txt forbids never reached the site
+    own = column(summary(crawled["db"], "jspager-robots"), "/zfxxgk/ndbg/index.html")
+    assert (own["declared"], own["listed"], own["rendered"]) == (20, 10, True)
+
+
 def test_only_short_columns_are_rendered(crawled):
     (stats,) = query(crawled["db"], "SELECT stats FROM crawl_runs")
-    assert json.loads(stats[0]).get("zfxxgk/renders") == 2  # jspager's column, the broken API's
+    # jspager's column, the one behind robots.txt, the broken API's: once each
+    assert json.loads(stats[0]).get("zfxxgk/renders") == 3
     rendered = {pid for pid in crawled["portals"]
                 if any(c["rendered"] for c in summary(crawled["db"], pid)["columns"])}
-    assert rendered == {"jspager", "trslist-500"}
+    assert rendered == {"jspager", "jspager-robots", "trslist-500"}
     for pid in crawled["portals"]:
         if pid not in rendered:
             assert summary(crawled["db"], pid)["short_columns"] == 0, pid
