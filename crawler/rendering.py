@@ -154,7 +154,7 @@ class ListRenderer:
     async def _serve(self, route: Any, response: Response, allowed: Allowed, pending: Pending) -> None:
         """Answer one browser request: the downloaded page itself, or Scrapy's download."""
         request = route.request
-        if request.url.split("#")[0] == response.url and request.resource_type == "document":
+        if request.resource_type == "document" and request.url.split("#")[0] == response.url.split("#")[0]:
             await route.fulfill(status=response.status, body=response.body,
                                 headers=kept_headers(response))
             return

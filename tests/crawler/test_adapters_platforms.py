@@ -276,5 +276,20 @@ def test_bundled_registry_pins_only_platforms_confirmed_for_their_host():
     pinned = {p.id: p.cms for p in load_registry() if p.cms}
     assert pinned == {p.id: confirmed[host_of(p.url)] for p in load_registry()
                       if host_of(p.url) in confirmed}
-    assert set(pinned.values()) == {"trslist", "gkmlpt", "hanweb"}
-    assert len(pinned) == len(confirmed) == 14  # every confirmed host is a bundled portal's
+    assert set(pinned.values()) == {"trslist", "gkmlpt", "hanweb", "querypage"}
+    assert len(pinned) == len(confirmed) == 15  # every confirmed host is a bundled portal's
+
+
+def test_sichuan_ilist_pages_by_cur_page():
+    from crawler.adapters.querypage import QueryPageAdapter
+
+    rows = "".join(f'<li><a href="/info/iDetail.jsp?cat_id=15971&info_id={i}" title="绵竹市{2024 - i}年报">'
+                   f"绵竹市{2024 - i}年报</a><span>2024-01-{10 + i}</span></li>" for i in range(3))
+    html = (f'<html><body><div class="ewb-job"><ul>{rows}</ul></div><div class="page">'
+            '<a href="iList.jsp?node_id=GKmzs&cat_id=15971&cur_page=2">2</a>'
+            '<a href="iList.jsp?node_id=GKmzs&cat_id=15971&cur_page=3">尾页</a></div></body></html>')
+    url = BASE_URL + "/info/iList.jsp?node_id=GKmzs&cat_id=15971&cur_page=1"
+    response = HtmlResponse(url, body=html.encode(), encoding="utf-8", request=scrapy.Request(url))
+    assert pick_adapter(response).name == "querypage"
+    assert [r.url.rsplit("=", 1)[1] for r in QueryPageAdapter().next_requests(response)] == ["2", "3"]
+    assert len(QueryPageAdapter().entries(response)) == 3
