@@ -38,6 +38,9 @@ BROWSER_FLAGS = [
 SKIPPED_RESOURCES = frozenset({"image", "font", "stylesheet", "media"})
 NEXT_BUTTON = re.compile(r"^\s*(?:下一页|下页|后一页|>|>>|›|»)\s*$")
 FORWARDED_HEADERS = ("content-type", "x-requested-with", "accept", "referer")
+# A click that starts no request and changes nothing within this time changed nothing
+# (a greyed-out 下一页 on the last page).
+CLICK_QUIET_SECONDS = 5.0
 # Headers of a downloaded body that the browser may see (the rest are the transport's).
 KEPT_RESPONSE_HEADERS = ("content-type", "content-disposition", "location")
 
@@ -146,8 +149,12 @@ class ListRenderer:
 
     @staticmethod
     async def _settled(page: Any, pending: Pending, started: int) -> None:
-        """Until the click's requests are answered and two frames later (handlers ran)."""
-        await pending.begun(started)
+        """Until the click's requests are answered and two frames later (handlers ran), or
+        until it has been quiet for CLICK_QUIET_SECONDS without starting any."""
+        try:
+            await asyncio.wait_for(pending.begun(started), CLICK_QUIET_SECONDS)
+        except TimeoutError:
+            return
         await pending.drained(float("inf"))
         await page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
@@ -158,11 +165,11 @@ class ListRenderer:
             await route.fulfill(status=response.status, body=response.body,
                                 headers=kept_headers(response))
             return
-        if request.resource_type in SKIPPED_RESOURCES or not allowed(request.url):
-            await route.abort()
-            return
-        headers = {k: v for k, v in request.headers.items() if k.lower() in FORWARDED_HEADERS}
-        with pending:
+        with pending:  # every request the page starts counts, answered or refused
+            if request.resource_type in SKIPPED_RESOURCES or not allowed(request.url):
+                await route.abort()
+                return
+            headers = {k: v for k, v in request.headers.items() if k.lower() in FORWARDED_HEADERS}
             try:
                 answer = await self.crawler.engine.download_async(scrapy.Request(
                     request.url, method=request.method, headers=headers,

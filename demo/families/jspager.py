@@ -4,7 +4,8 @@ The page shell is the classic family's (its header links 首页). A column page 
 first ten documents as static rows and 共N条 beside an empty pager element; an inline script
 draws 下一页 and, on a click, loads the next rows from a file whose name it builds at run
 time (``'list' + '_' + n + '.htm'``, beside the column page), so no URL of a further page
-appears anywhere in the HTML: only a browser reaches them.
+appears anywhere in the HTML: only a browser reaches them. On the last page 下一页 stays,
+greyed out, as pagers commonly leave it.
 """
 
 from __future__ import annotations
@@ -28,13 +29,15 @@ PAGER_JS = """
     var info = document.createElement('span');
     info.textContent = '第' + page + '/' + pages + '页';
     bar.appendChild(info);
+    var next = document.createElement(page < pages ? 'a' : 'span');
+    next.textContent = '下一页';
     if (page < pages) {
-      var next = document.createElement('a');
       next.href = 'javascript:void(0)';
-      next.textContent = '下一页';
       next.onclick = function () { go(page + 1); };
-      bar.appendChild(next);
+    } else {
+      next.className = 'disabled';  // greyed out on the last page, still shown
     }
+    bar.appendChild(next);
   }
   function go(n) {
     var x = new XMLHttpRequest();
