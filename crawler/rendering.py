@@ -38,6 +38,9 @@ BROWSER_FLAGS = [
 SKIPPED_RESOURCES = frozenset({"image", "font", "stylesheet", "media"})
 NEXT_BUTTON = re.compile(r"^\s*(?:下一页|下页|后一页|>|>>|›|»)\s*$")
 FORWARDED_HEADERS = ("content-type", "x-requested-with", "accept", "referer")
+# The next button of the last page, where pagers grey it out rather than hide it.
+LOOKS_DISABLED = """e => e.disabled === true || e.getAttribute('aria-disabled') === 'true'
+    || /disabled/i.test(e.className + ' ' + (e.parentElement ? e.parentElement.className : ''))"""
 # A click that starts no request and changes nothing within this time changed nothing
 # (a greyed-out 下一页 on the last page).
 CLICK_QUIET_SECONDS = 5.0
@@ -114,7 +117,7 @@ class ListRenderer:
         shots = [await page.content()]
         while len(shots) < self.max_pages:
             button = page.get_by_text(NEXT_BUTTON).locator("visible=true")
-            if await button.count() == 0:
+            if await button.count() == 0 or await button.first.evaluate(LOOKS_DISABLED):
                 break
             before = await page.evaluate("() => document.body.innerHTML")
             started = pending.started
