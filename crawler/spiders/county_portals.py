@@ -201,9 +201,15 @@ class CountyPortalsSpider(scrapy.Spider):
                 yield from self.page_request(url, self.parse_home, context)
 
     def parse_section(self, response: Response) -> Iterator[Any]:
-        """A disclosure section (the portal's or a department's): columns and sub-sections."""
+        """A disclosure section (the portal's or a department's): columns and sub-sections.
+
+        A section page a list platform claims is its list too (Guangdong's /gkmlpt/index is
+        the catalogue and, fragment aside, the 年报 category a later link names).
+        """
         if isinstance(response, TextResponse):
             yield from self.links_to_columns(response, response.meta[CONTEXT_META_KEY], follow_orgs=True)
+            if pick_adapter(response, self.pinned.get(response.meta[CONTEXT_META_KEY]["portal"])).name != "numbered":
+                yield from self.parse_list(response)
 
     @staticmethod
     def links(response: TextResponse, css: str = "a[href]") -> Iterator[tuple[str, str, Any]]:

@@ -1,7 +1,9 @@
 """Guangdong's 政府信息公开目录管理平台 (``/gkmlpt/``), which every site of the province runs.
 
-Layout: the classic family's homepage and disclosure section, whose 政府信息公开年报 link
-is ``/gkmlpt/index#<category id>`` (departments: ``/<slug>/gkmlpt/index#<id>``). The
+Layout: the classic family's homepage and disclosure section, whose menu links the
+catalogue (政府信息公开目录, ``/gkmlpt/index``) and its 政府信息公开年报 category
+``/gkmlpt/index#<category id>`` (departments: ``/<slug>/gkmlpt/index#<id>``) — one page for
+a crawler, which never sends the fragment. The
 catalogue page is an application shell: ``window._CONFIG = {SID: '<site id>', TREE: [...],
 SERVICE_AREA_ID: ...}`` and an empty ``#app``; the category's documents come from ``GET
 <root>api/all/<id>?page=N&sid=<site id>`` answering ``{"total", "classify": {"id", "name",
@@ -17,7 +19,7 @@ import math
 from datetime import UTC, datetime
 
 from demo.content import Column, PortalContent, ReportDoc
-from demo.families.classic import ClassicRenderer
+from demo.families.classic import SECTION, ClassicRenderer
 from demo.families.render import article_id, int_param, live_page, newest_first, unit_slug
 from demo.site import Page, Site, SiteRequest
 
@@ -60,6 +62,15 @@ class GkmlptRenderer(ClassicRenderer):
         self.site.add_handler(f"{root}api/all/{category}", api)
         self.add_details(root, column)
         return f"{root}index#{category}"
+
+    def add_section(self, own_list_url: str | None, unit_items: list[str]) -> None:
+        """The classic section, whose menu first links the catalogue itself
+        (政府信息公开目录 -> /gkmlpt/index, no fragment), then its 年报 category."""
+        super().add_section(own_list_url, unit_items)
+        page = self.site.pages[SECTION]
+        catalogue = '<li><a href="/gkmlpt/index">政府信息公开目录</a></li>'
+        menu = '<ul class="menu">'.encode(self.content.encoding)
+        page.body = page.body.replace(menu, menu + catalogue.encode(self.content.encoding), 1)
 
     def article_path(self, column_key: str, doc: ReportDoc) -> str:
         number = article_id(doc)
