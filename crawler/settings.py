@@ -120,6 +120,15 @@ PARSE_TIMEOUT = 300.0  # seconds; OCR of a long scanned report takes minutes
 # converters it starts (LibreOffice, tesseract).
 PARSE_MEMORY_LIMIT = 3 * 1024**3
 
+# -- Rendering fallback (crawler.rendering) ------------------------------------------
+# A column that listed fewer documents than it declares gets one render in headless
+# Chromium after static reading, its next button clicked up to RENDER_MAX_PAGES pages;
+# every request the page makes goes through Scrapy (robots.txt, per-host slots, delays).
+RENDER_FALLBACK = True
+RENDER_BROWSER = "/usr/bin/chromium"  # Debian's chromium package; nothing is downloaded
+RENDER_MAX_PAGES = 50
+RENDER_TIMEOUT = 120.0  # seconds for the page, and for each click to change it
+
 # -- Resumable runs -------------------------------------------------------------------
 # Run each monthly crawl with its own job directory so an interrupted crawl resumes:
 #   scrapy crawl county_portals -s JOBDIR=jobs/2026-02

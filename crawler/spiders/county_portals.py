@@ -36,6 +36,7 @@ from crawler.adapters.base import ADAPTER_META_KEY, CONTEXT_META_KEY, anchor_tex
 from crawler.archive_client import ArchiveClient
 from crawler.attachments import attachment_filename, attachment_links, is_attachment_url
 from crawler.canonical import canonical_url
+from crawler.coverage import COLUMN_KEY, RENDER_META, ColumnLedger, column_of
 from crawler.discovery import (
     REJECTED_KINDS,
     LinkKind,
@@ -57,6 +58,7 @@ from crawler.items import CrawlEvent, FetchRecord, PortalRows
 from crawler.links import page_links
 from crawler.middlewares import CONDITIONAL_META, SOFT_404_META
 from crawler.registry import Portal, load_registry, parse_only, parse_years, select_portals
+from crawler.rendering import ListRenderer, rendered_response
 from crawler.scope import OutOfScope, PortalScopes
 from crawler.soft404 import BOT_WALL_STATUSES
 
@@ -178,6 +180,9 @@ class CountyPortalsSpider(scrapy.Spider):
         }
         self.request_scope = PortalScopes(self.portals)  # what the scope gate lets through
         self.rejected_links: set[tuple[str, str]] = set()
+        self.pinned = {p.id: p.cms for p in self.portals if p.cms}  # registry's cms column
+        self.columns = ColumnLedger()  # declared vs listed per column
+        self.renderer: ListRenderer | None = None  # the rendering fallback, set by from_crawler
         # Archived documents no page linked: asked for once, at idle.
         self.recheck: asyncio.Future[int] | None = None
 
@@ -185,6 +190,9 @@ class CountyPortalsSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CountyPortalsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        spider.renderer = ListRenderer.from_crawler(crawler) if crawler.settings.getbool("RENDER_FALLBACK") else None
+        if spider.renderer is not None:
+            crawler.signals.connect(spider.renderer.close, signal=signals.spider_closed)
         return spider
 
     # -- entry points ------------------------------------------------------------------
@@ -271,9 +279,15 @@ class CountyPortalsSpider(scrapy.Spider):
                 yield from self.page_request(url, self.parse_home, context)
 
     def parse_section(self, response: Response) -> Iterator[Any]:
-        """A disclosure section (the portal's or a department's): columns and sub-sections."""
+        """A disclosure section (the portal's or a department's): columns and sub-sections.
+
+        A section page a list platform claims is its list too (Guangdong's /gkmlpt/index is
+        the catalogue and, fragment aside, the 年报 category a later link names).
+        """
         if isinstance(response, TextResponse):
             yield from self.links_to_columns(response, response.meta[CONTEXT_META_KEY], follow_orgs=True)
+            if pick_adapter(response, self.pinned.get(response.meta[CONTEXT_META_KEY]["portal"])).name != "numbered":
+                yield from self.parse_list(response)
 
     def links_to_columns(self, response: TextResponse, context: dict[str, Any], *,
                          follow_orgs: bool) -> Iterator[Any]:
@@ -318,8 +332,13 @@ class CountyPortalsSpider(scrapy.Spider):
         context = response.meta[CONTEXT_META_KEY]
         portal_id, depth = context["portal"], context.get("depth", 0)
         name = response.meta.get(ADAPTER_META_KEY)
-        adapter = adapter_named(name) if name else pick_adapter(response)
-        for entry in adapter.entries(response):
+        adapter = adapter_named(name) if name else pick_adapter(response, self.pinned.get(portal_id))
+        column = column_of(response)
+        response.meta[CONTEXT_META_KEY] = {**context, COLUMN_KEY: column}  # for further pages
+        entries = adapter.entries(response)
+        yield self.columns.note(portal_id, column, adapter.declared_total(response), entries,
+                                context=context, rendered=bool(response.meta.get(RENDER_META)))
+        for entry in entries:
             title = classify_title(entry.title, column_year=context.get("column_year"))
             yield from self.follow(response, Link(entry.url, entry.title, title, Page.LIST, depth), context)
         for request in adapter.next_requests(response):
@@ -418,6 +437,33 @@ class CountyPortalsSpider(scrapy.Spider):
         self.logger.warning("failed %s: %s", request.url, detail)
         yield CrawlEvent(portal_id, "error", request.url, detail)
 
+    # -- the rendering fallback ---------------------------------------------------------
+    def render_short_columns(self) -> int:
+        """Once static reading is done, give each column that listed fewer documents than
+        it declared one render in the browser (`crawler.rendering`); returns how many."""
+        if self.renderer is None:
+            return 0
+        short = self.columns.to_render()
+        for count in short:
+            self.crawler.engine.crawl(scrapy.Request(
+                count.url, callback=self.parse_rendered, errback=self.page_failed, dont_filter=True,
+                meta={CONTEXT_META_KEY: {**count.context, COLUMN_KEY: count.url}, RENDER_META: True}))
+        if short:
+            self.logger.info("rendering %d columns that listed fewer documents than declared", len(short))
+        return len(short)
+
+    async def parse_rendered(self, response: Response) -> AsyncIterator[Any]:
+        """A short column's first page, rendered: each state of its DOM read as a list page."""
+        scope = self.scopes[response.meta[CONTEXT_META_KEY]["portal"]]
+
+        def allowed(url: str) -> bool:  # the page's scripts may fetch only from the portal
+            return in_scope(url, scope, leaf=True)
+
+        assert self.renderer is not None  # only scheduled with a renderer
+        for html in await self.renderer.snapshots(response, allowed):
+            for item in self.parse_list(rendered_response(response, html)):
+                yield item
+
     # -- documents no list showed this run ---------------------------------------------
     def on_idle(self) -> None:
         """Once discovery is done, recheck archived documents that no page linked this run.
@@ -427,6 +473,8 @@ class CountyPortalsSpider(scrapy.Spider):
         with ``-a years=`` (the archive's URLs carry no year to filter on). The archive is
         asked on the reactor's loop; the spider stays open until it has answered.
         """
+        if self.render_short_columns():
+            raise DontCloseSpider
         if self.years is not None or self.archive is None:
             return
         if self.recheck is None:
