@@ -183,7 +183,13 @@ class Archive:
     # --- ingest -------------------------------------------------------------------------
 
     def record(self, fetch: FetchRecord) -> RecordOutcome:
-        """Log one fetch and apply what it means to its document, in one transaction."""
+        """Log one fetch and apply what it means to its document, in one transaction.
+
+        A fetch whose `fetch_uuid` is already recorded is not recorded again: the first
+        recording's outcome is returned.
+        """
+        if fetch.fetch_uuid and (first := self._recorded(fetch.fetch_uuid)) is not None:
+            return first
         is_content = fetch.status == 200 and not fetch.soft_404
         raw_sha = blobs.sha256_hex(fetch.body) if is_content else None
         parsed = None
@@ -193,6 +199,19 @@ class Archive:
                 parsed = self._parse(fetch.body, fetch.filename, _content_type(fetch), fetch.url)
         with self._write():
             return self._record(fetch, raw_sha, parsed)
+
+    def _recorded(self, fetch_uuid: str) -> RecordOutcome | None:
+        row = self.db.execute(
+            "SELECT id, document_id, version_id, outcome FROM fetches WHERE fetch_uuid = ?",
+            [fetch_uuid],
+        ).fetchone()
+        if row is None:
+            return None
+        fetch_id, document_id, version_id, label = row
+        return RecordOutcome(fetch_id=fetch_id, document_id=document_id, version_id=version_id,
+                             new_document=label == "new_document",
+                             new_version=label in ("new_document", "new_version"),
+                             gone=label == "gone")
 
     def _record(
         self, fetch: FetchRecord, raw_sha: str | None, parsed: Parsed | None
@@ -219,6 +238,7 @@ class Archive:
                     "sha256": raw_sha,
                     "document_id": document["id"] if document else None,
                     "redirected_from": _json(fetch.redirected_from),
+                    "fetch_uuid": fetch.fetch_uuid,
                 }
             )
             .last_pk
