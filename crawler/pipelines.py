@@ -138,8 +138,13 @@ class ArchivePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.worker = ArchiveWorkers(crawler.settings.get("ARCHIVE_DB", "archive.db"),
-                                     crawler.settings.getint("ARCHIVE_PROCESSES", 2))
+        if crawler.settings.get("REDIS_URL"):  # a worker of a distributed run
+            from crawler.distributed.client import StreamArchiveClient
+
+            self.worker: ArchiveWorkers | StreamArchiveClient = StreamArchiveClient(crawler)
+        else:
+            self.worker = ArchiveWorkers(crawler.settings.get("ARCHIVE_DB", "archive.db"),
+                                         crawler.settings.getint("ARCHIVE_PROCESSES", 2))
         self.summary = RunSummary()
         self.run_id: int | None = None
         self.failed_records = 0

@@ -23,7 +23,7 @@ NEWSPIDER_MODULE = "crawler.spiders"
 # warning. The add-on derives USER_AGENT from CONTACT once -s overrides are applied.
 CONTACT = ""
 USER_AGENT = user_agent(CONTACT)
-ADDONS = {"crawler.identity.ContactAddon": 0}
+ADDONS = {"crawler.identity.ContactAddon": 0, "crawler.distributed.addon.DistributedAddon": 10}
 
 # -- Politeness ----------------------------------------------------------------------
 ROBOTSTXT_OBEY = True
@@ -97,3 +97,23 @@ REMOTE_CONTROL_ENABLED = False
 DEPTH_PRIORITY = 1
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+
+# -- Distributed crawl (crawler/distributed/) --------------------------------------------
+# Unset, the crawl is the single-machine one above. Set, this process is one worker of the
+# run RUN_ID: `scrapy crawl county_portals -s REDIS_URL=redis://host:6379/0 -s RUN_ID=2027-02`
+# on as many machines as wanted, with one `zfxxgk archive-writer archive.db --redis URL
+# --run 2027-02` recording what they fetch (see the README's "Distributed crawl").
+REDIS_URL = None
+RUN_ID = None
+# A portal is crawled by one worker at a time (so at most CONCURRENT_REQUESTS_PER_DOMAIN
+# requests to a host in the whole cluster). Its lease lasts this long without renewal
+# (renewed every third of it): a dead worker's portals move on after at most this.
+LEASE_SECONDS = 30.0
+# Portals a worker holds at once; unset = CONCURRENT_REQUESTS // CONCURRENT_REQUESTS_PER_DOMAIN,
+# enough to keep every download slot of the worker busy.
+PORTALS_PER_WORKER = None
+# Backpressure: workers wait while the stream to the writer holds this many unrecorded
+# entries or bytes (bodies included), so a slow writer slows the crawl instead of filling
+# Redis's memory (256 MB of bodies is a few minutes of a busy crawl).
+STREAM_MAX_ENTRIES = 1000
+STREAM_MAX_MB = 256

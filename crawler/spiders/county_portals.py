@@ -111,14 +111,27 @@ class CountyPortalsSpider(scrapy.Spider):
 
     # -- entry points ------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
+        if self.settings.get("REDIS_URL"):
+            return  # a distributed worker: the scheduler starts each portal it leases
         yield PortalRows([portal.as_row() for portal in self.portals])
         for portal in self.portals:
-            context = {"portal": portal.id, "depth": 0}
-            entries = [(portal.report_column_url, self.parse_list),
-                       (portal.disclosure_url, self.parse_section), (portal.url, self.parse_home)]
-            for url, callback in entries:
-                for request in self.page_request(url, callback, context) if url else ():
-                    yield request
+            for request in self.entry_requests(portal):
+                yield request
+
+    def entry_requests(self, portal: Portal) -> Iterator[scrapy.Request]:
+        context = {"portal": portal.id, "depth": 0}
+        entries = [(portal.report_column_url, self.parse_list),
+                   (portal.disclosure_url, self.parse_section), (portal.url, self.parse_home)]
+        for url, callback in entries:
+            yield from self.page_request(url, callback, context) if url else ()
+
+    def use_run(self, portals: list[Portal], years: set[int] | None) -> None:
+        """A distributed worker crawls the portals and years its run was seeded with."""
+        self.portals, self.years = portals, years
+        self.requested = {p.id: set() for p in portals}
+        self.sections = {p.id: set() for p in portals}
+        self.scopes = {p.id: portal_scope(p.url, (p.disclosure_url, p.report_column_url))
+                       for p in portals}
 
     def page_request(self, url: str, callback: Any, context: dict[str, Any],
                      **meta: Any) -> Iterator[scrapy.Request]:
@@ -364,20 +377,22 @@ class CountyPortalsSpider(scrapy.Spider):
         gone; attachments of pages that answered 304 are rechecked the same way. Skipped
         with ``-a years=`` (the archive's URLs carry no year to filter on).
         """
-        if self.rechecked or self.years is not None:
-            return
+        if self.rechecked or self.years is not None or self.settings.get("REDIS_URL"):
+            return  # (a distributed worker's scheduler rechecks each portal as it ends)
         self.rechecked = True
         from crawler.pipelines import ArchivePipeline
 
         pipeline = self.crawler.get_item_pipeline(ArchivePipeline)
         scheduled = 0
         for portal in self.portals if pipeline is not None else []:
-            known = pipeline.known_urls(portal.id)
-            for url in sorted(known - self.requested.get(portal.id, set())):
-                kind = "attachment" if is_attachment_url(url) else "report_page"
-                self.crawler.engine.crawl(
-                    self.document_request(url, portal.id, kind=kind, referrer=None, anchor=None))
+            for request in self.recheck_requests(portal.id, pipeline.known_urls(portal.id)):
+                self.crawler.engine.crawl(request)
                 scheduled += 1
         if scheduled:
             self.logger.info("rechecking %d archived documents no page linked this run", scheduled)
             raise DontCloseSpider
+
+    def recheck_requests(self, portal_id: str, known: set[str]) -> Iterator[scrapy.Request]:
+        for url in sorted(known - self.requested.get(portal_id, set())):
+            kind = "attachment" if is_attachment_url(url) else "report_page"
+            yield self.document_request(url, portal_id, kind=kind, referrer=None, anchor=None)
