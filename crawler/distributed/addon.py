@@ -19,5 +19,5 @@ class DistributedAddon:
             raise ValueError("REDIS_URL is set but RUN_ID is not: name the run every worker "
                              "joins, e.g. -s RUN_ID=2027-02")
         settings.set("SCHEDULER", "crawler.distributed.scheduler.LeasedPortalScheduler",
-                     priority="addon")
+                     priority="cmdline")
         settings.set("WORKER_NAME", settings.get("WORKER_NAME") or worker_name(), priority="addon")

@@ -31,6 +31,7 @@ from twisted.python.failure import Failure
 from crawler.adapters import adapter_named, pick_adapter
 from crawler.adapters.base import ADAPTER_META_KEY, CONTEXT_META_KEY, anchor_text
 from crawler.attachments import attachment_filename, attachment_links, is_attachment_url
+from crawler.dead_hosts import HostSetAside
 from crawler.discovery import (
     REJECTED_KINDS,
     LinkKind,
@@ -338,6 +339,8 @@ class CountyPortalsSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         meta = request.meta
         portal_id = meta[CONTEXT_META_KEY]["portal"]
+        if failure.check(HostSetAside):
+            return  # tried again later in the run (crawler.dead_hosts)
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             yield ignored(portal_id, request.url, failure)
             return
@@ -358,6 +361,8 @@ class CountyPortalsSpider(scrapy.Spider):
         """A section or list page failed: count it for the portal, crawl on."""
         request = failure.request  # type: ignore[attr-defined]
         portal_id = request.meta[CONTEXT_META_KEY]["portal"]
+        if failure.check(HostSetAside):
+            return  # tried again later in the run (crawler.dead_hosts)
         if failure.check(HttpError):
             status = failure.value.response.status
             detail = f"HTTP {status}" + (" (bot wall)" if status in BOT_WALL_STATUSES else "")
