@@ -7,13 +7,14 @@ CONCURRENT_REQUESTS that live portals could use. Here:
 - until a host has answered once, its requests get FIRST_CONTACT_TIMEOUT instead of
   DOWNLOAD_TIMEOUT (a live portal answers its robots.txt and homepage in seconds; the
   long timeout is for large attachments of hosts known to be up);
-- a host that never answered and failed twice without any response (its robots.txt and
-  its homepage, typically) is dead: its robots.txt is not retried, and its requests are
-  set aside, not retried with backoff;
+- a host that never answered gets no retries of its robots.txt (its homepage, next, tells
+  a dead host from a hiccup; if the host answers after all, its robots.txt is fetched again
+  before anything else); failed twice without any response (its robots.txt and its
+  homepage), it is dead: its requests are set aside, not retried with backoff;
 - what was set aside is tried again once later in the run (DEAD_HOST_RETRY_AFTER, or as
   soon as the crawl has nothing else to do), with robots.txt fetched afresh; a host that
-  fails again is given up for this run and its requests fail at once, as errors of the
-  portal.
+  fails again (once is enough) is given up for this run and its requests fail at once, as
+  errors of the portal.
 
 Per-host politeness is untouched: a retried request goes through the same slots, delays
 and robots.txt as any other.
@@ -62,7 +63,9 @@ class DeadHostMiddleware:
         self.failures: dict[str, int] = defaultdict(int)
         self.dead_since: dict[str, float] = {}  # set aside, to be tried again
         self.tried_again: set[str] = set()  # set aside once, and tried again
-        self.given_up: set[str] = set()
+        self.given_up: dict[str, str] = {}  # host -> its last failure
+        self.last_failure: dict[str, str] = {}
+        self.robots_failed: set[str] = set()
         self.set_aside: dict[str, list[Request]] = defaultdict(list)
         self.lost_seconds = 0.0  # time requests to dead hosts spent waiting for nothing
         self.last_retry_check = time.monotonic()
@@ -82,7 +85,7 @@ class DeadHostMiddleware:
             self.retry_due()
         host = host_of(request)
         if host in self.given_up:
-            raise IgnoreRequest(f"host {host} unreachable (given up for this run)")
+            raise IgnoreRequest(f"host {host} unreachable (given up for this run): {self.given_up[host]}")
         if host in self.dead_since and not is_robots(request):
             self._set_aside(host, request)
         if host not in self.answered and "download_timeout" not in request.meta:
@@ -95,6 +98,11 @@ class DeadHostMiddleware:
         host = host_of(request)
         self.answered.add(host)
         self.failures.pop(host, None)
+        if host in self.robots_failed:
+            # robots.txt had failed and counted as "allow all": now the host answers, so
+            # its robots.txt is fetched again before the next request.
+            self.robots_failed.discard(host)
+            self._forget_robots(host)
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
@@ -104,13 +112,18 @@ class DeadHostMiddleware:
         self.lost_seconds += time.monotonic() - request.meta.get("dead_host_started", time.monotonic())
         self.crawler.stats.set_value("zfxxgk/dead_host_seconds_lost", round(self.lost_seconds, 1))
         self.failures[host] += 1
+        self.last_failure[host] = repr(exception)
+        if host in self.tried_again:
+            self._give_up(host)
+            raise IgnoreRequest(f"host {host} unreachable, twice: {exception!r}")
+        if is_robots(request):
+            # Not retried: the homepage, next, tells a dead host from a hiccup.
+            self.robots_failed.add(host)
+            if self.failures[host] >= self.failures_to_dead:
+                self._mark_dead(host, exception)
+            raise IgnoreRequest(f"robots.txt of {host}, which never answered: {exception!r}")
         if host in self.dead_since or self.failures[host] >= self.failures_to_dead:
-            if host in self.tried_again:
-                self._give_up(host)
-                raise IgnoreRequest(f"host {host} unreachable, twice: {exception!r}")
             self._mark_dead(host, exception)
-            if is_robots(request):
-                raise IgnoreRequest(f"robots.txt of dead host {host}: {exception!r}")
             self._set_aside(host, request)
         return None
 
@@ -124,14 +137,14 @@ class DeadHostMiddleware:
     def _set_aside(self, host: str, request: Request) -> None:
         if not self.keep_aside:
             self._give_up(host)
-            raise IgnoreRequest(f"host {host} unreachable")
+            raise IgnoreRequest(f"host {host} unreachable: {self.given_up[host]}")
         self.set_aside[host].append(request.replace(dont_filter=True, meta={
             k: v for k, v in request.meta.items() if k not in ("download_timeout", "retry_times")}))
         raise HostSetAside(f"host {host} set aside")
 
     def _give_up(self, host: str) -> None:
         if host not in self.given_up:
-            self.given_up.add(host)
+            self.given_up[host] = self.last_failure.get(host, "no answer")
             self.crawler.stats.inc_value("zfxxgk/dead_hosts_given_up")
             logger.warning("host %s given up for this run: no answer, again", host)
 
@@ -144,6 +157,7 @@ class DeadHostMiddleware:
             del self.dead_since[host]
             self.tried_again.add(host)
             self.failures.pop(host, None)
+            self.robots_failed.discard(host)
             self._forget_robots(host)
             for request in requests:
                 self.crawler.engine.crawl(request)
