@@ -39,6 +39,7 @@ def log_fetch(
                 "sha256": raw_sha,
                 "document_id": document_id,
                 "redirected_from": to_json(fetch.redirected_from),
+                "fetch_uuid": fetch.fetch_uuid,
             }
         )
         .last_pk
@@ -84,3 +85,19 @@ def conditional_headers(db: sqlite_utils.Database, url: str) -> dict[str, str]:
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     return headers
+
+
+def by_uuid(db: sqlite_utils.Database, fetch_uuid: str) -> tuple[RecordOutcome, str] | None:
+    """The outcome of the fetch recorded under `fetch_uuid`, with its outcome label."""
+    row = db.execute(
+        "SELECT id, document_id, version_id, outcome FROM fetches WHERE fetch_uuid = ?",
+        [fetch_uuid],
+    ).fetchone()
+    if row is None:
+        return None
+    fetch_id, document_id, version_id, label = row
+    outcome = RecordOutcome(fetch_id=fetch_id, document_id=document_id, version_id=version_id,
+                            new_document=label == "new_document",
+                            new_version=label in ("new_document", "new_version"),
+                            gone=label == "gone")
+    return outcome, label

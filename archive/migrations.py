@@ -179,6 +179,17 @@ def _v5_compact_bodies(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX blobs_scope ON blobs(scope) WHERE scope IS NOT NULL")
 
 
+def _v6_fetch_uuid(db: sqlite_utils.Database) -> None:
+    """A fetch's own id, given by the crawler that made it (NULL for local ingests).
+
+    A distributed crawl delivers fetch records at least once (a writer killed after its
+    commit sees the record again); the unique id lets the archive record each fetch once.
+    """
+    db["fetches"].add_column("fetch_uuid", str)
+    db.execute("CREATE UNIQUE INDEX idx_fetches_fetch_uuid ON fetches(fetch_uuid) "
+               "WHERE fetch_uuid IS NOT NULL")
+
+
 # STEPS[n] turns a version n-1 archive into a version n archive.
 STEPS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _v1_initial_schema,
@@ -186,6 +197,7 @@ STEPS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     3: _v3_legacy_statistics,
     4: _v4_stored_views,
     5: _v5_compact_bodies,
+    6: _v6_fetch_uuid,
 }
 assert max(STEPS) == SCHEMA_VERSION
 

@@ -39,6 +39,9 @@ class FetchRecord:
     parent_url: str | None = None  # for attachments: the report page that links them
     redirected_from: list[str] = field(default_factory=list)  # requested URLs, in order
     filename: str | None = None  # from Content-Disposition or the URL path
+    # Set by a crawl that hands records over a queue (the distributed crawl): a record
+    # delivered twice after a crash is recorded once (`Archive.record` returns the first).
+    fetch_uuid: str | None = None
 
 
 @dataclass

@@ -139,16 +139,24 @@ class Archive:
         The body and the fetch row (outcome 'pending') are committed before any parser
         touches the body, so a parse that hangs or kills its process loses nothing: the
         fetch stays in the log with its bytes. Deciding and writing the version is a second
-        transaction.
+        transaction. A fetch whose `fetch_uuid` is already recorded (a distributed crawl
+        delivers at least once) is not recorded again: the first recording's outcome is
+        returned, or, if that recording stopped after storing, it is finished now.
         """
+        earlier = fetch_log.by_uuid(self.db, fetch.fetch_uuid) if fetch.fetch_uuid else None
+        if earlier is not None and earlier[1] != "pending":
+            return earlier[0]
         content = versioning.is_content(fetch.status, fetch.soft_404)
         raw_sha = blobs.sha256_hex(fetch.body) if content else None
-        with self._write():
-            if raw_sha is not None:
-                blobs.put(self.db, fetch.body, raw_sha,
-                          scope=fetch.portal_id or urlsplit(fetch.url).hostname)
-            document = documents.find(self.db, fetch.url)
-            fetch_id = fetch_log.log_fetch(self.db, fetch, raw_sha, document and document["id"])
+        if earlier is not None:  # stored by a writer that died before deciding: finish it
+            fetch_id = earlier[0].fetch_id
+        else:
+            with self._write():
+                if raw_sha is not None:
+                    blobs.put(self.db, fetch.body, raw_sha,
+                              scope=fetch.portal_id or urlsplit(fetch.url).hostname)
+                document = documents.find(self.db, fetch.url)
+                fetch_id = fetch_log.log_fetch(self.db, fetch, raw_sha, document and document["id"])
         parsed = None
         if raw_sha is not None:
             current = documents.current_version(self.db, fetch.url)

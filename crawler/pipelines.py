@@ -44,7 +44,13 @@ class ArchivePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
-        client = archive_client_from_settings(crawler.settings)
+        client: ArchiveClient
+        if crawler.settings.get("REDIS_URL"):  # a worker of a distributed run
+            from crawler.distributed.client import StreamArchiveClient
+
+            client = StreamArchiveClient(crawler)
+        else:
+            client = archive_client_from_settings(crawler.settings)
         recorded = {name: crawler.settings.get(name) for name in RECORDED_SETTINGS}
         pipeline = cls(client, crawler.stats, recorded, crawler.spider)
         if crawler.spider is not None:

@@ -93,6 +93,20 @@ class PortalSummary:
         """Columns that listed fewer documents than they declared."""
         return [c for c in self.columns() if c["declared"] is not None and c["listed"] < c["declared"]]
 
+    def state(self) -> dict:
+        """Everything this summary counted, JSON-safe: the distributed writer keeps it in
+        Redis so a restarted writer counts on where the last one stopped."""
+        state = asdict(self)
+        state["column_counts"] = {url: [declared, sorted(listed), rendered]
+                                  for url, (declared, listed, rendered) in self.column_counts.items()}
+        return state
+
+    @classmethod
+    def from_state(cls, state: dict) -> PortalSummary:
+        counts = {url: [declared, set(listed), rendered]
+                  for url, (declared, listed, rendered) in state.pop("column_counts", {}).items()}
+        return cls(**state, column_counts=counts)
+
     def as_dict(self) -> dict:
         summary = asdict(self)
         del summary["column_counts"]

@@ -37,6 +37,7 @@ from crawler.archive_client import ArchiveClient
 from crawler.attachments import attachment_filename, attachment_links, is_attachment_url
 from crawler.canonical import canonical_url
 from crawler.coverage import COLUMN_KEY, RENDER_META, ColumnLedger, column_of
+from crawler.dead_hosts import HostSetAside
 from crawler.discovery import (
     REJECTED_KINDS,
     LinkKind,
@@ -197,14 +198,27 @@ class CountyPortalsSpider(scrapy.Spider):
 
     # -- entry points ------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
+        if self.settings.get("REDIS_URL"):
+            return  # a distributed worker: the scheduler starts each portal it leases
         yield PortalRows([portal.as_row() for portal in self.portals])
         for portal in self.portals:
-            context = {"portal": portal.id, "depth": 0}
-            entries = [(portal.report_column_url, self.parse_list),
-                       (portal.disclosure_url, self.parse_section), (portal.url, self.parse_home)]
-            for url, callback in entries:
-                for request in self.page_request(url, callback, context) if url else ():
-                    yield request
+            for request in self.entry_requests(portal):
+                yield request
+
+    def entry_requests(self, portal: Portal) -> Iterator[scrapy.Request]:
+        context = {"portal": portal.id, "depth": 0}
+        entries = [(portal.report_column_url, self.parse_list),
+                   (portal.disclosure_url, self.parse_section), (portal.url, self.parse_home)]
+        for url, callback in entries:
+            yield from self.page_request(url, callback, context) if url else ()
+
+    def use_run(self, portals: list[Portal], years: set[int] | None) -> None:
+        """A distributed worker crawls the portals and years its run was seeded with."""
+        self.portals, self.years = portals, years
+        self.requested = {p.id: set() for p in portals}
+        self.sections = {p.id: set() for p in portals}
+        self.scopes = {p.id: portal_scope(p.url, (p.disclosure_url, p.report_column_url))
+                       for p in portals}
 
     def page_request(self, url: str, callback: Any, context: dict[str, Any],
                      **meta: Any) -> Iterator[scrapy.Request]:
@@ -405,6 +419,8 @@ class CountyPortalsSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         meta = request.meta
         portal_id = meta[CONTEXT_META_KEY]["portal"]
+        if failure.check(HostSetAside):
+            return  # tried again later in the run (crawler.dead_hosts)
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             yield ignored(portal_id, request.url, failure)
             return
@@ -426,6 +442,8 @@ class CountyPortalsSpider(scrapy.Spider):
         """A section or list page failed: count it for the portal, crawl on."""
         request = failure.request  # type: ignore[attr-defined]
         portal_id = request.meta[CONTEXT_META_KEY]["portal"]
+        if failure.check(HostSetAside):
+            return  # tried again later in the run (crawler.dead_hosts)
         if failure.check(HttpError):
             status = failure.value.response.status
             detail = f"HTTP {status}" + (" (bot wall)" if status in BOT_WALL_STATUSES else "")
@@ -475,8 +493,8 @@ class CountyPortalsSpider(scrapy.Spider):
         """
         if self.render_short_columns():
             raise DontCloseSpider
-        if self.years is not None or self.archive is None:
-            return
+        if self.years is not None or self.archive is None or self.settings.get("REDIS_URL"):
+            return  # (a distributed worker's scheduler rechecks each portal as it ends)
         if self.recheck is None:
             self.recheck = asyncio.ensure_future(self.schedule_rechecks(self.archive))
         if not self.recheck.done():  # once it is, its requests keep the crawl going
@@ -485,12 +503,14 @@ class CountyPortalsSpider(scrapy.Spider):
     async def schedule_rechecks(self, archive: ArchiveClient) -> int:
         scheduled = 0
         for portal in self.portals:
-            known = await archive.known_urls(portal.id)
-            for url in sorted(known - self.requested.get(portal.id, set())):
-                kind = "attachment" if is_attachment_url(url) else "report_page"
-                self.crawler.engine.crawl(
-                    self.document_request(url, portal.id, kind=kind, referrer=None, anchor=None))
+            for request in self.recheck_requests(portal.id, await archive.known_urls(portal.id)):
+                self.crawler.engine.crawl(request)
                 scheduled += 1
         if scheduled:
             self.logger.info("rechecking %d archived documents no page linked this run", scheduled)
         return scheduled
+
+    def recheck_requests(self, portal_id: str, known: set[str]) -> Iterator[scrapy.Request]:
+        for url in sorted(known - self.requested.get(portal_id, set())):
+            kind = "attachment" if is_attachment_url(url) else "report_page"
+            yield self.document_request(url, portal_id, kind=kind, referrer=None, anchor=None)
