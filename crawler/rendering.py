@@ -101,20 +101,22 @@ class ListRenderer:
             self.crawler.stats.inc_value("zfxxgk/renders")
             page = await context.new_page()
             pending = Pending()
+            shots: list[str] = []
             try:
                 await page.route("**/*", lambda route: self._serve(route, response, allowed, pending))
                 await page.goto(response.url, wait_until="networkidle", timeout=self.timeout_ms)
                 await pending.drained(self.timeout_ms)
-                return await self._page_through(page, pending)
-            except Exception as exc:  # a page that breaks the browser is one failed render
-                logger.warning("rendering %s failed: %r", response.url, exc)
+                await self._page_through(page, pending, shots)
+            except Exception as exc:  # a page that breaks the browser: keep what it showed
+                logger.warning("rendering %s failed after %d pages: %r", response.url, len(shots), exc)
                 self.crawler.stats.inc_value("zfxxgk/render_failures")
-                return []
             finally:
                 await page.close()
+            return shots
 
-    async def _page_through(self, page: Any, pending: Pending) -> list[str]:
-        shots = [await page.content()]
+    async def _page_through(self, page: Any, pending: Pending, shots: list[str]) -> None:
+        """Append the DOM as loaded, then after each click that changed it."""
+        shots.append(await page.content())
         while len(shots) < self.max_pages:
             button = page.get_by_text(NEXT_BUTTON).locator("visible=true")
             if await button.count() == 0 or await button.first.evaluate(LOOKS_DISABLED):
@@ -128,7 +130,6 @@ class ListRenderer:
             if shot == shots[-1]:
                 break
             shots.append(shot)
-        return shots
 
     async def _changed(self, page: Any, pending: Pending, before: str, started: int) -> bool:
         """Whether the click changed the list: the DOM changed, or the requests it made were
