@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import shutil
 import tempfile
@@ -66,8 +67,15 @@ class ListRenderer:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ListRenderer:
+        """Refuses a RENDER_BROWSER that is not an executable file: a mistyped path must not
+        turn into a crawl that silently never renders."""
         settings = crawler.settings
-        return cls(crawler, executable=settings.get("RENDER_BROWSER"),
+        executable = settings.get("RENDER_BROWSER") or ""
+        if not (os.path.isfile(executable) and os.access(executable, os.X_OK)):
+            raise ValueError(f"RENDER_BROWSER {executable!r} is not an executable file: install "
+                             "Debian's chromium, point RENDER_BROWSER at a Chromium, or set "
+                             "RENDER_FALLBACK=False")
+        return cls(crawler, executable=executable,
                    max_pages=settings.getint("RENDER_MAX_PAGES"),
                    timeout=settings.getfloat("RENDER_TIMEOUT"))
 
