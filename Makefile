@@ -29,7 +29,8 @@ $(STAMPS)/venv: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Debian packages: LibreOffice converts DOC/WPS, tesseract OCRs scans, Chromium renders
+# Debian packages: LibreOffice converts DOC/WPS, tesseract OCRs scans, Chromium renders the
+# crawl's script-built list pages (crawler/rendering.py) and
 # Datasette pages in the browser test, Noto CJK fonts let both draw Chinese text.
 system-deps: $(STAMPS)/system-deps
 
