@@ -30,6 +30,8 @@ class PortalSummary:
     rejected: int = 0  # look-alike titles not taken for reports
     robots_blocked: int = 0  # links robots.txt forbids us to follow
     errors: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)  # scope gate refusals by reason
+    budget_hit: str | None = None  # the per-portal budget that stopped the crawl there
     error_messages: list[str] = field(default_factory=list)
     rejected_links: list[dict[str, str]] = field(default_factory=list)
     # column (first list page) -> [largest declared total, listed document URLs, rendered]
@@ -63,6 +65,10 @@ class PortalSummary:
                 )
         elif event.kind == "robots":
             self.robots_blocked += 1
+        elif event.kind == "budget":
+            self.budget_hit = self.budget_hit or event.detail
+        elif event.kind == "dropped":
+            self.dropped[event.detail] = self.dropped.get(event.detail, 0) + 1
         elif event.kind == "error":
             self.note_error(f"{event.url}: {event.detail}")
         elif event.kind == "column":
