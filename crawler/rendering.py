@@ -29,6 +29,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 
+from crawler.adapters.base import CONTEXT_META_KEY
+
 logger = logging.getLogger(__name__)
 
 # Chromium as root on a server: no sandbox, no GPU, nothing phoning home, a fresh profile.
@@ -186,7 +188,9 @@ class ListRenderer:
                 answer = await self.crawler.engine.download_async(scrapy.Request(
                     request.url, method=request.method, headers=headers,
                     body=request.post_data_buffer or b"", dont_filter=True,
-                    meta={"handle_httpstatus_all": True}))
+                    # the portal's context: the scope gate checks the request against it
+                    meta={"handle_httpstatus_all": True,
+                          CONTEXT_META_KEY: response.meta.get(CONTEXT_META_KEY)}))
             except IgnoreRequest:  # robots.txt forbids it
                 await route.abort("blockedbyclient")
                 return
