@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import shutil
 import tempfile
@@ -27,6 +28,8 @@ import scrapy
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
+
+from crawler.adapters.base import CONTEXT_META_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +69,15 @@ class ListRenderer:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ListRenderer:
+        """Refuses a RENDER_BROWSER that is not an executable file: a mistyped path must not
+        turn into a crawl that silently never renders."""
         settings = crawler.settings
-        return cls(crawler, executable=settings.get("RENDER_BROWSER"),
+        executable = settings.get("RENDER_BROWSER") or ""
+        if not (os.path.isfile(executable) and os.access(executable, os.X_OK)):
+            raise ValueError(f"RENDER_BROWSER {executable!r} is not an executable file: install "
+                             "Debian's chromium, point RENDER_BROWSER at a Chromium, or set "
+                             "RENDER_FALLBACK=False")
+        return cls(crawler, executable=executable,
                    max_pages=settings.getint("RENDER_MAX_PAGES"),
                    timeout=settings.getfloat("RENDER_TIMEOUT"))
 
@@ -101,20 +111,22 @@ class ListRenderer:
             self.crawler.stats.inc_value("zfxxgk/renders")
             page = await context.new_page()
             pending = Pending()
+            shots: list[str] = []
             try:
                 await page.route("**/*", lambda route: self._serve(route, response, allowed, pending))
                 await page.goto(response.url, wait_until="networkidle", timeout=self.timeout_ms)
                 await pending.drained(self.timeout_ms)
-                return await self._page_through(page, pending)
-            except Exception as exc:  # a page that breaks the browser is one failed render
-                logger.warning("rendering %s failed: %r", response.url, exc)
+                await self._page_through(page, pending, shots)
+            except Exception as exc:  # a page that breaks the browser: keep what it showed
+                logger.warning("rendering %s failed after %d pages: %r", response.url, len(shots), exc)
                 self.crawler.stats.inc_value("zfxxgk/render_failures")
-                return []
             finally:
                 await page.close()
+            return shots
 
-    async def _page_through(self, page: Any, pending: Pending) -> list[str]:
-        shots = [await page.content()]
+    async def _page_through(self, page: Any, pending: Pending, shots: list[str]) -> None:
+        """Append the DOM as loaded, then after each click that changed it."""
+        shots.append(await page.content())
         while len(shots) < self.max_pages:
             button = page.get_by_text(NEXT_BUTTON).locator("visible=true")
             if await button.count() == 0 or await button.first.evaluate(LOOKS_DISABLED):
@@ -128,7 +140,6 @@ class ListRenderer:
             if shot == shots[-1]:
                 break
             shots.append(shot)
-        return shots
 
     async def _changed(self, page: Any, pending: Pending, before: str, started: int) -> bool:
         """Whether the click changed the list: the DOM changed, or the requests it made were
@@ -177,7 +188,9 @@ class ListRenderer:
                 answer = await self.crawler.engine.download_async(scrapy.Request(
                     request.url, method=request.method, headers=headers,
                     body=request.post_data_buffer or b"", dont_filter=True,
-                    meta={"handle_httpstatus_all": True}))
+                    # the portal's context: the scope gate checks the request against it
+                    meta={"handle_httpstatus_all": True,
+                          CONTEXT_META_KEY: response.meta.get(CONTEXT_META_KEY)}))
             except IgnoreRequest:  # robots.txt forbids it
                 await route.abort("blockedbyclient")
                 return

@@ -293,3 +293,19 @@ def test_sichuan_ilist_pages_by_cur_page():
     assert pick_adapter(response).name == "querypage"
     assert [r.url.rsplit("=", 1)[1] for r in QueryPageAdapter().next_requests(response)] == ["2", "3"]
     assert len(QueryPageAdapter().entries(response)) == 3
+
+
+def test_a_mistyped_browser_path_stops_the_crawl_with_a_clear_error(tmp_path):
+    from scrapy.utils.test import get_crawler
+
+    from crawler.rendering import ListRenderer
+
+    crawler = get_crawler(settings_dict={"RENDER_BROWSER": str(tmp_path / "chromum")})
+    with pytest.raises(ValueError, match="chromum' is not an executable file"):
+        ListRenderer.from_crawler(crawler)
+    import sys
+
+    crawler = get_crawler(settings_dict={"RENDER_BROWSER": sys.executable, "RENDER_MAX_PAGES": 3,
+                                         "RENDER_TIMEOUT": 9})
+    renderer = ListRenderer.from_crawler(crawler)
+    assert (renderer.max_pages, renderer.timeout_ms) == (3, 9000)
