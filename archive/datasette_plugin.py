@@ -9,30 +9,36 @@ the metadata, so the plugin never decorates unrelated databases served alongside
 from __future__ import annotations
 
 import asyncio
+import csv
 import functools
-import importlib.util
-import json
+import io
+import os
 import re
 import sys
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 import sqlite_utils
 from datasette import NotFound, Response, hookimpl
 from datasette.utils import tilde_encode
+from datasette.utils.asgi import asgi_static
 from markupsafe import Markup, escape
 
-from archive import blobs
+from archive import blobs, reader_pages
+from archive.guide_examples import guide_examples
 from archive.metadata import (
     BLANK_NOTE,
+    COLUMN_LABELS,
     FIGURE_COLUMNS,
     HOME_DESCRIPTION_HTML,
     INFERRED_NOTE,
+    LEAD_COLUMNS,
     QUERIES,
     TITLE,
     database_metadata,
 )
 from archive.migrations import ArchiveError
+from archive.report_layout import table_spec
 from archive.schema import APPLICATION_ID, REQUESTS_WIDE_COLUMNS, VIEWS
 from archive.store import Archive
 
@@ -56,6 +62,8 @@ REPORT_TABLES = {"reports", "current_reports", "report_candidates", "latest_repo
 FIGURE_TABLES = {*VIEWS, *LABELLED_TABLES, "report_legacy_statistics", None}
 SHA256_TABLES = {"versions", "fetches", "blobs", "version_history"}
 TEXT_PREVIEW_CHARS = 40
+# Columns that name a report and open its report page wherever a row has a report_id.
+REPORT_PAGE_COLUMNS = {"agency", "title", "机关"}
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -107,6 +115,19 @@ def _bring_up_to_date(path: str) -> None:
         print(f"zfxxgk: {exc}; serving it as it is", file=sys.stderr)
 
 
+@functools.lru_cache(maxsize=16)
+def _examples(path: str, mtime_ns: int) -> dict:
+    """The guide's examples, read again only when the file (or its WAL) changed."""
+    del mtime_ns  # part of the cache key
+    return guide_examples(path)
+
+
+def _examples_for(datasette, name: str) -> dict:
+    path = str(datasette.databases[name].path)
+    stamps = [os.stat(p).st_mtime_ns for p in (path, path + "-wal") if os.path.exists(p)]
+    return _examples(path, max(stamps, default=0))
+
+
 @hookimpl
 def get_metadata(datasette, key, database, table):
     names = _archive_databases(datasette)
@@ -116,9 +137,26 @@ def get_metadata(datasette, key, database, table):
         "title": TITLE,
         "description_html": HOME_DESCRIPTION_HTML,
         "databases": {
-            name: database_metadata(datasette.urls.database(name)) for name in names
+            name: database_metadata(datasette.urls.database(name), _examples_for(datasette, name))
+            for name in names
         },
     }
+
+
+@hookimpl
+def extra_template_vars(database, datasette):
+    """Chinese column names and the report listings' lead columns, for archive tables only."""
+    if database not in _archive_databases(datasette):
+        return {}
+    return {"zfxxgk_column_labels": COLUMN_LABELS, "zfxxgk_order": _column_order}
+
+
+def _column_order(names: list[str]) -> list[int]:
+    """Display order: agency, year, title, url first in a report listing, then the rest."""
+    if not {"agency", "year"} <= set(names):
+        return list(range(len(names)))
+    lead = [names.index(name) for name in LEAD_COLUMNS if name in names]
+    return lead + [i for i in range(len(names)) if i not in lead]
 
 
 @hookimpl
@@ -128,9 +166,97 @@ def canned_queries(datasette, database, actor):
     return {name: dict(query) for name, query in QUERIES.items()}
 
 
+TEMPLATES = Path(__file__).with_name("templates")
+STATIC = Path(__file__).with_name("static")
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    """The plugin's templates (archive/templates), ahead of Datasette's defaults.
+
+    Datasette finds a plugin's templates only beside a plugin that is a package; this one
+    is a module of `archive`. A --template-dir given by the user still comes first.
+    """
+    loader = env.loader.loaders[0]
+    default = next(p for p in loader.searchpath if Path(p).parent.name == "datasette")
+    if str(TEMPLATES) not in loader.searchpath:
+        loader.searchpath.insert(loader.searchpath.index(default), str(TEMPLATES))
+
+
 @hookimpl
 def register_routes(datasette):
-    return [(r"^/-/zfxxgk/raw/(?P<database>[^/]+)/(?P<sha256>[0-9a-f]{64})$", raw_body)]
+    return [
+        # The reader pages' scripts and styles (Chart.js included): served by the archive's
+        # own server, so pages work offline and behind firewalls.
+        (r"^/-/zfxxgk/static/(?P<path>.*)$", asgi_static(STATIC)),
+        (r"^/-/zfxxgk/raw/(?P<database>[^/]+)/(?P<sha256>[0-9a-f]{64})$", raw_body),
+        (r"^/-/zfxxgk/report/(?P<database>[^/]+)/(?P<report_id>[0-9]+)$", _reader(reader_pages.report_page)),
+        (r"^/-/zfxxgk/timeline/(?P<database>[^/]+)$", _reader(reader_pages.timeline_page)),
+        (r"^/-/zfxxgk/compare/(?P<database>[^/]+)$", _reader(reader_pages.compare_page)),
+    ]
+
+
+def _reader(page):
+    """A reader page: only on archives, only for actors who may see the database."""
+
+    async def view(datasette, request):
+        name = request.url_vars["database"]
+        if name not in _archive_databases(datasette):
+            raise NotFound("Not a zfxxgk archive")
+        await datasette.ensure_permissions(
+            request.actor, [("view-database", name), "view-instance"]
+        )
+        return await page(datasette, request, name)
+
+    return view
+
+
+@hookimpl
+def register_output_renderer(datasette):
+    return {"extension": "excel", "render": excel_csv, "can_render": lambda: True}
+
+
+# Paging parameters the export sets itself; every other argument (filters, sort, query
+# parameters) is passed through so the CSV holds exactly the rows the page selects.
+_PAGING = {"_size", "_next", "_shape", "_keys", "_nofacet", "_nocount", "_labels"}
+
+
+async def excel_csv(datasette, request, database, table, query_name):
+    """Every row of the table or query as a CSV Excel opens as it is: UTF-8 with a byte-order
+    mark (without it Excel on a Chinese Windows reads GBK and shows mojibake) and Chinese
+    headers; `_keys=1` keeps the column keys, for scripts.
+    """
+    path = request.path.rsplit(".", 1)[0] + ".json"
+    base = [(k, v) for k, v in parse_qsl(request.query_string, keep_blank_values=True) if k not in _PAGING]
+    params = [*base, ("_shape", "objects"), ("_size", "max"), ("_nofacet", "1"), ("_nocount", "1")]
+    columns: list[str] = []
+    out = io.StringIO()
+    writer = csv.writer(out)
+    while True:
+        response = await datasette.client.get(f"{path}?{urlencode(params)}")
+        if response.status_code != 200:
+            return Response.text(response.text, status=response.status_code)
+        data = response.json()
+        if not columns:
+            columns = data["columns"]
+            keys_only = request.args.get("_keys") == "1"
+            writer.writerow(columns if keys_only else [COLUMN_LABELS.get(c, c) for c in columns])
+        for row in data["rows"]:
+            writer.writerow(["" if row.get(c) is None else _csv_value(row.get(c)) for c in columns])
+        if not data.get("next"):
+            break
+        params = [*base, ("_shape", "objects"), ("_size", "max"), ("_nofacet", "1"),
+                  ("_nocount", "1"), ("_next", data["next"])]
+    name = table or query_name or database
+    return Response(
+        "\ufeff" + out.getvalue(),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}.csv"},
+    )
+
+
+def _csv_value(value):
+    return value.get("value") if isinstance(value, dict) else value
 
 
 async def raw_body(datasette, request):
@@ -174,17 +300,11 @@ async def raw_body(datasette, request):
 
 
 @functools.cache
-def _labels() -> dict[tuple[str, str], str]:
-    """(table, "rows"/"cols", key) labels from the canonical key list, first template wins.
-
-    Read straight from parsers/report_tables.json without importing `parsers` (whose
-    import pulls in every document reader) into the Datasette process.
-    """
-    spec_path = Path(importlib.util.find_spec("parsers").submodule_search_locations[0])
-    spec = json.loads((spec_path / "report_tables.json").read_text("utf-8"))
-    labels: dict[tuple[str, str], str] = {}
-    for table, table_spec in spec["tables"].items():
-        variants = list(table_spec.get("templates", {}).values()) or [table_spec]
+def _labels() -> dict[tuple[str, str, str], str]:
+    """(table, "rows"/"cols", key) labels from the canonical key list, first template wins."""
+    labels: dict[tuple[str, str, str], str] = {}
+    for table, table_spec_ in table_spec()["tables"].items():
+        variants = list(table_spec_.get("templates", {}).values()) or [table_spec_]
         for variant in variants:
             for axis in ("rows", "cols"):
                 for key, label in variant[axis].items():
@@ -260,6 +380,15 @@ def _report_links(row, value, column: str, table: str, database: str, datasette)
     return Markup(f'<a href="{url}">{value}</a>')
 
 
+def _report_page_link(row, value, table, database, datasette) -> Markup | None:
+    """A report's agency or title opens its report page: the report as printed."""
+    report_id = _field(row, "id" if table == "reports" else "report_id")
+    if not isinstance(report_id, int):
+        return None
+    url = reader_pages.report_url(datasette, database, report_id)
+    return Markup(f'<a href="{url}" class="zfxxgk-report-link">{escape(value)}</a>')
+
+
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
     if database not in _archive_databases(datasette):
@@ -268,6 +397,10 @@ def render_cell(row, value, column, table, database, datasette):
         return _figure(row, value, column, table)
     if column in KEY_COLUMNS and table in LABELLED_TABLES and isinstance(value, str):
         return _key_label(row, value, column)
+    if column in REPORT_PAGE_COLUMNS and isinstance(value, str | int) and value != "":
+        linked = _report_page_link(row, value, table, database, datasette)
+        if linked is not None:
+            return linked
     if column in ID_LINKS and isinstance(value, int | str) and value != "":
         url = datasette.urls.row(database, ID_LINKS[column], tilde_encode(str(value)))
         return Markup(f'<a href="{url}">{escape(value)}</a>')

@@ -16,6 +16,8 @@ from importlib import resources
 
 import sqlite_utils
 
+from archive.reader_views import reader_views
+
 # PRAGMA application_id: marks a SQLite file as a zfxxgk archive ("zfxg" in ASCII), so a
 # foreign database is refused instead of being filled with our tables.
 APPLICATION_ID = 0x7A667867
@@ -569,3 +571,5 @@ VIEWS: dict[str, str] = {
     "report_values_labeled": _REPORT_VALUES_LABELED,
     "legacy_statistics": _LEGACY_STATISTICS,
 }
+# Readers' views (timeliness, coverage, gaps on the registry, checks across years).
+VIEWS.update(reader_views(_PROVINCE))
