@@ -389,10 +389,30 @@ def _report_page_link(row, value, table, database, datasette) -> Markup | None:
     return Markup(f'<a href="{url}" class="zfxxgk-report-link">{escape(value)}</a>')
 
 
+# portal_coverage columns read from a run's summary JSON (with the key they come from).
+SUMMARY_COLUMNS = {
+    "reports_listed", "new_documents", "new_versions", "not_modified", "gone", "rejected",
+    "errors", "error_messages", "short_columns", "columns", "budget_hit", "dead_reason",
+    "dropped", "finished",
+}  # fmt: skip
+
+
+def _summary_figure(row, value, column: str) -> Markup | None:
+    """A figure the crawler did not record is unknown, not 0 and not 'none'."""
+    if value is not None or _field(row, "run_id") is None:
+        return None
+    recorded = (_field(row, "recorded_keys") or "").split(",")
+    if column in recorded:
+        return None
+    return Markup(_note("未知", "这次抓取没有记录此项 · not recorded by this crawl", "zfxxgk-unknown"))
+
+
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
     if database not in _archive_databases(datasette):
         return None
+    if table == "portal_coverage" and column in SUMMARY_COLUMNS:
+        return _summary_figure(row, value, column)
     if column in FIGURE_COLUMNS and table in FIGURE_TABLES:
         return _figure(row, value, column, table)
     if column in KEY_COLUMNS and table in LABELLED_TABLES and isinstance(value, str):

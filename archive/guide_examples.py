@@ -20,8 +20,8 @@ _EXAMPLES = {
     # A report that shows most features: failing checks first, then the most figures.
     "report": "SELECT report_id, coalesce(title, agency) FROM latest_reports "
     "ORDER BY checks_failed > 0 DESC, n_values DESC, report_id LIMIT 1",
-    "failing": "SELECT 1 FROM latest_reports WHERE checks_failed > 0 "
-    "UNION ALL SELECT 1 FROM carry_over_checks WHERE NOT ok LIMIT 1",
+    "failing": "SELECT 1 FROM latest_reports WHERE checks_failed > 0 LIMIT 1",
+    "carry_over": "SELECT 1 FROM carry_over_checks WHERE NOT ok LIMIT 1",
     "revised": "SELECT 1 FROM version_history h WHERE h.n > 1 AND h.document_id IN "
     "(SELECT document_id FROM reports WHERE is_report) LIMIT 1",
     "miss": "SELECT year FROM missing_reports GROUP BY year ORDER BY count(*) DESC, year DESC LIMIT 1",

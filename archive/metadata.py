@@ -106,10 +106,15 @@ def guide_html(database_url: str, examples: dict | None = None) -> str:
     )
     failing = (
         f"{link('failing_checks', '核对未通过的报告 · reports whose checks fail')}; each failing sum: "
-        f"{link('failed_checks', 'failed_checks')}; across years (上年结转 ≠ 上年的结转下年度): "
-        f"{link('carry_over_checks', 'carry_over_checks', ok='0')}"
+        f"{link('failed_checks', 'failed_checks')}"
         if ex.get("failing")
         else none
+    )
+    across = link("carry_over_checks", "carry_over_checks", result="mismatch")
+    failing += (
+        f"; across years (本年上年结转 ≠ 上年的结转下年度): {across}"
+        if ex.get("carry_over")
+        else "; 跨年核对 · across years: " + link("carry_over_checks", "carry_over_checks")
     )
     revised = (
         f"{link('revised_after_publication', '发布后修改过的报告 · revised after publication')}; "
@@ -321,6 +326,7 @@ TABLES: dict[str, dict] = {
         "columns": {
             "status": "ok, errors, failed (errors and nothing listed), no_reports_found, given_up, unfinished, not_crawled, unknown",
             "reports_per_year": "Latest reports the archive holds for the portal, year：count",
+            "recorded_keys": "The keys the run's summary recorded; a figure whose key is missing shows 未知 (unknown)",
         },
         "facets": ["status", "province", "run_id"],
     },
@@ -331,7 +337,8 @@ TABLES: dict[str, dict] = {
             "四、结转下年度继续办理 in its previous year's report, per applicant column. ok 0: "
             "the two reports disagree (one of them is wrong, or a revision changed one)."
         ),
-        "facets": ["ok", "year", "province"],
+        "columns": {"result": "ok, or mismatch: the two reports disagree (filter on this; ok is the same as 1/0)"},
+        "facets": ["result", "year", "province"],
     },
     "report_values_labeled": {
         "title": "每个数字及中文标签 · Report values with Chinese labels and units",
@@ -565,14 +572,14 @@ COLUMN_LABELS: dict[str, str] = {
     "finished": "已完成", "reports_per_year": "各年度报告数", "reports": "报告数",
     "agencies": "机关数", "last_successful_crawl": "最近一次成功抓取",
     "started_at": "开始时间", "run_id": "抓取编号", "carried_over": "本年上年结转",
-    "previous_carried_forward": "上年结转下年度", "ok": "通过",
+    "previous_carried_forward": "上年结转下年度", "ok": "通过", "result": "结果",
     "previous_report_id": "上年报告编号", "previous_url": "上年报告网址", "value": "数值",
     "unit": "单位", "inferred": "推算", "raw_text": "原文文字", "value_exact": "精确值",
     "ocr": "OCR", "position": "序号", "label_path": "指标", "rank": "排名", "reason": "原因",
     "is_report": "是报告", "text": "正文", "source_format": "格式", "warnings": "解析提示",
     "parsed_at": "解析时间", "portal_reports_that_year": "门户本年报告数", "name": "名称",
     "region_code": "行政区划代码", "level": "级别", "outcome": "结果", "error": "错误",
-    "heading": "标题", "section": "章节", "summary": "汇总", "finished_at": "结束时间",
+    "heading": "标题", "section": "章节", "recorded_keys": "记录的项目", "summary": "汇总", "finished_at": "结束时间",
 }  # fmt: skip
 
 # Report listings open with who, which year, what and where from, whatever the view's

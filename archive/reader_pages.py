@@ -92,6 +92,8 @@ async def report_page(datasette, request, database_name: str) -> Response:
     )
     failures += [describe_carry_over(check) for check in carry]
     tables = printed_tables(report["template"], values, failures) if values else []
+    for number, failure in enumerate(failures, 1):  # numbered even without tables
+        failure.number = number
     sections = await _rows(
         database, "SELECT section, heading, text FROM report_sections WHERE report_id = ? ORDER BY section", [report_id]
     )

@@ -96,7 +96,8 @@ SELECT p.id AS portal_id, p.name AS portal_name, {province} AS province,
   years.reports_per_year, years.reports, years.agencies,
   (SELECT max(o.started_at) FROM runs o WHERE o.portal_id = p.id AND o.errors = 0
      AND o.dead_reason IS NULL AND coalesce(o.finished, 1)) AS last_successful_crawl,
-  p.url
+  p.url,
+  (SELECT group_concat(key, ',') FROM json_each(runs.summary)) AS recorded_keys
 FROM portals p
 LEFT JOIN runs ON runs.portal_id = p.id
 LEFT JOIN years ON years.portal_id = p.id
@@ -149,6 +150,7 @@ SELECT l.agency, l.year, l.province, l.city, '{CARRY_OVER_CHECK}' AS check_name,
   prev_v.value AS previous_carried_forward, this_v.value AS carried_over,
   this_v.value - prev_v.value AS difference,
   (this_v.value IS prev_v.value) AS ok,
+  CASE WHEN this_v.value IS prev_v.value THEN 'ok' ELSE 'mismatch' END AS result,
   l.url, l.report_id, prev.report_id AS previous_report_id, prev.url AS previous_url
 FROM latest_reports l
 JOIN latest_reports prev ON prev.agency = l.agency AND prev.year = l.year - 1

@@ -56,6 +56,7 @@ class Failure:
     check_name: str
     message: str
     slots: tuple[Slot, ...]
+    number: int = 0  # its place in the page's list of failures, marked on its cells
 
 
 @dataclass
@@ -215,7 +216,8 @@ def appeals_table(values: Mapping[Slot, Value], failures: Mapping[Slot, list[Fai
 
 def printed_tables(template: str | None, values: Mapping[Slot, Value], failures: Iterable[Failure] = ()) -> list[PrintedTable]:
     by_slot: dict[Slot, list[Failure]] = {}
-    for failure in failures:
+    for number, failure in enumerate(failures, 1):
+        failure.number = number
         for slot in failure.slots:
             by_slot.setdefault(slot, []).append(failure)
     return [
