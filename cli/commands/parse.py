@@ -127,7 +127,6 @@ def render_tables(report: Report, filename: str) -> str:
         row_labels, col_labels = _labels(table, report.template or "2021")
         lines.append(f"\n[{key_schema()['tables'][table]['label']}]")
         lines.extend(_render_table(table, rows, row_labels, col_labels, inferred))
-    failed = [c for c in report.checks if not c.ok]
     if inferred:
         lines.append("\n* 推算：报告未印此数，由表内恒等式推算 · inferred from an identity of the template")
     lines.append("")
