@@ -26,6 +26,7 @@ from tests.support.reader import (
     WEIDONG_URL,
     InProcess,
     build_reader_archive,
+    follow_guide,
     late_2023_report,
 )
 
@@ -281,21 +282,3 @@ def test_compare_one_figure_across_the_agencies_of_a_province(client):
 
 def test_every_guide_link_finds_something(client):
     follow_guide(client, "archive")
-
-
-def follow_guide(client, database: str) -> list[str]:
-    """Open every link of the database page's guide; each must show rows (or its page)."""
-    page = html(client, f"/{database}")
-    (guide,) = page.xpath('//div[contains(@class, "metadata-description")]') or [page]
-    links = [href for href in guide.xpath(".//ul//a/@href")]
-    assert len(links) >= 15, links
-    assert not [li for li in guide.xpath(".//ul/li") if "暂无" in text(li)], "a question without an example"
-    for href in links:
-        if href.startswith("/-/zfxxgk/"):
-            response = client.get(href)
-            assert response.status_code == 200, href
-            continue
-        path, _, query = href.partition("?")
-        found = client.json(f"{path}.json?{query}{'&' if query else ''}_shape=array")
-        assert found, f"{href} shows no rows"
-    return links

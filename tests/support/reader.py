@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import lxml.html
 from datasette.app import Datasette
 
 from archive import Archive
@@ -90,3 +91,23 @@ class InProcess:
 
     def close(self) -> None:
         self.loop.close()
+
+
+def follow_guide(client, database: str) -> list[str]:
+    """Open every link of the database page's guide; each must show rows (or its page)."""
+    response = client.get(f"/{database}")
+    assert response.status_code == 200
+    page = lxml.html.fromstring(response.text)
+    (guide,) = page.xpath('//div[contains(@class, "metadata-description")]')
+    links = [href for href in guide.xpath(".//ul//a/@href")]
+    assert len(links) >= 15, links
+    assert not [li for li in guide.xpath(".//ul/li") if "暂无" in li.text_content()], "a question without an example"
+    for href in links:
+        if href.startswith("/-/zfxxgk/"):
+            response = client.get(href)
+            assert response.status_code == 200, href
+            continue
+        path, _, query = href.partition("?")
+        found = client.json(f"{path}.json?{query}{'&' if query else ''}_shape=array")
+        assert found, f"{href} shows no rows"
+    return links
