@@ -380,6 +380,19 @@ def _report_links(row, value, column: str, table: str, database: str, datasette)
     return Markup(f'<a href="{url}">{value}</a>')
 
 
+def _portal_links(portal_id: str, database: str, datasette) -> Markup:
+    """A portal leads to its reports, its crawls' coverage and the years it lacks."""
+    links = [
+        (datasette.urls.row(database, "portals", tilde_encode(portal_id)), escape(portal_id)),
+        *(
+            (f"{datasette.urls.table(database, view)}?{urlencode({'portal_id': portal_id})}", text)
+            for view, text in [("latest_reports", "报告 · reports"), ("portal_coverage", "覆盖 · coverage"),
+                               ("missing_reports", "缺失 · missing")]
+        ),
+    ]
+    return Markup(" · ".join(f'<a href="{url}">{text}</a>' for url, text in links))
+
+
 def _report_page_link(row, value, table, database, datasette) -> Markup | None:
     """A report's agency or title opens its report page: the report as printed."""
     report_id = _field(row, "id" if table == "reports" else "report_id")
@@ -413,6 +426,8 @@ def render_cell(row, value, column, table, database, datasette):
         return None
     if table == "portal_coverage" and column in SUMMARY_COLUMNS:
         return _summary_figure(row, value, column)
+    if table == "portals" and column == "id" and isinstance(value, str):
+        return _portal_links(value, database, datasette)
     if column in FIGURE_COLUMNS and table in FIGURE_TABLES:
         return _figure(row, value, column, table)
     if column in KEY_COLUMNS and table in LABELLED_TABLES and isinstance(value, str):

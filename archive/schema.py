@@ -488,7 +488,8 @@ WITH changes AS (
     AND a.table_name = b.table_name AND a.row_key = b.row_key AND a.col_key = b.col_key
   WHERE a.report_id IS NULL
 )
-SELECT c.*, rk.label AS row_label, ck.label AS col_label
+SELECT c.*, rk.label AS row_label, ck.label AS col_label, r.agency, r.year, r.title,
+  r.id AS report_id
 FROM changes c
 LEFT JOIN reports r ON r.id = (SELECT max(id) FROM reports WHERE version_id = c.version_id)
 LEFT JOIN key_labels rk ON rk.table_name = c.table_name AND rk.axis = 'row'

@@ -163,6 +163,12 @@ def test_views_that_list_reports_link_to_the_report_page(client):
     for view in ["latest_reports", "failed_checks", "late_reports", "headline_figures"]:
         page = html(client, f"/archive/{view}")
         assert f"/-/zfxxgk/report/archive/{rid}" in page.xpath("//td//a/@href"), view
+    # version_changes names the agency, year and title of the changed report, first
+    changes = html(client, "/archive/version_changes")
+    heads = [th.get("data-column") for th in changes.xpath("//thead//th")]
+    assert heads[:3] == ["agency", "year", "title"]
+    revised = f"/-/zfxxgk/report/archive/{report_id(client, PAGE_URL)}"
+    assert revised in changes.xpath("//td//a/@href")
 
 
 def test_late_reports_against_the_deadline(client):
@@ -282,3 +288,12 @@ def test_compare_one_figure_across_the_agencies_of_a_province(client):
 
 def test_every_guide_link_finds_something(client):
     follow_guide(client, "archive")
+
+
+def test_a_portal_links_to_its_reports_coverage_and_gaps(client):
+    page = html(client, "/archive/portals/hb-szs")
+    links = page.xpath("//td//a/@href")
+    for target in ["/archive/latest_reports?portal_id=hb-szs", "/archive/portal_coverage?portal_id=hb-szs",
+                   "/archive/missing_reports?portal_id=hb-szs"]:
+        assert target in links
+        assert client.json(target.replace("?", ".json?") + "&_shape=array")
