@@ -22,6 +22,7 @@ from archive.report_layout import (
     grid,
     printed_tables,
 )
+from archive.schema import PROVINCES_BY_CODE
 
 # The figures a timeline or a comparison can chart: the columns of headline_figures.
 FIGURES = (
@@ -67,7 +68,7 @@ async def report_page(datasette, request, database_name: str) -> Response:
         database,
         """SELECT r.*, d.url, d.kind, d.portal_id, d.first_seen, d.last_seen, d.gone_at,
              d.parent_document_id, d.filename, v.n AS version_n, v.sha256, v.fetched_at,
-             p.name AS portal_name, p.province, p.city,
+             p.name AS portal_name, p.province, p.city, p.region_code,
              (SELECT max(f.fetched_at) FROM fetches f WHERE f.document_id = d.id) AS last_fetched
            FROM reports r JOIN versions v ON v.id = r.version_id
            JOIN documents d ON d.id = r.document_id
@@ -77,6 +78,8 @@ async def report_page(datasette, request, database_name: str) -> Response:
     if not found:
         raise NotFound(f"No report {report_id}")
     report = found[0]
+    if not report["province"] and report["region_code"]:  # as the views do (GB/T 2260)
+        report["province"] = PROVINCES_BY_CODE.get(report["region_code"][:2])
     values = {
         (row["table_name"], row["row_key"], row["col_key"]): Value(
             row["value"], row["value_exact"], row["raw_text"], bool(row["inferred"]), bool(row["ocr"])
@@ -179,11 +182,14 @@ async def timeline_page(datasette, request, database_name: str) -> Response:
         report["carry_over"] = (
             None if not mine else [describe_carry_over(c).message for c in mine if not c["ok"]]
         )
+    # Every year from the first report to the last, so a year without one is a gap.
+    by_year = {r["year"]: r for r in reports}
+    years = list(range(reports[0]["year"], reports[-1]["year"] + 1))
     chart = {
         "type": "line",
         "label": f"{agency} · {figure}",
-        "labels": [str(r["year"]) for r in reports],
-        "values": [r.get(figure) for r in reports],
+        "labels": [str(year) for year in years],
+        "values": [by_year[year].get(figure) if year in by_year else None for year in years],
     }
     context = {
         "database": database_name,
@@ -193,6 +199,7 @@ async def timeline_page(datasette, request, database_name: str) -> Response:
         "figures": FIGURES,
         "reports": reports,
         "chart": chart,
+        "missing_years": [year for year in years if year not in by_year],
         "compare_urls": {
             r["year"]: datasette.urls.path(
                 f"/-/zfxxgk/compare/{quote(database_name)}?"

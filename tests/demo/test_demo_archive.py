@@ -76,3 +76,19 @@ def test_the_demo_shows_every_case(demo_archive):
     inferred = [(v["row_key"], v["col_key"]) for v in figures if v["inferred"]]
     assert inferred == [("received", "natural_person")]
     assert rows(client, "carry_over_checks", result="mismatch") == []  # the generator carries over
+
+
+def test_the_timeline_shows_the_missing_year_as_a_gap(demo_archive):
+    import json
+    import urllib.parse
+
+    import lxml.html
+
+    client, _ = demo_archive
+    response = client.get("/-/zfxxgk/timeline/archive?" + urllib.parse.urlencode(
+        {"agency": COUNTY, "portal": READER_PORTAL}))
+    page = lxml.html.fromstring(response.text)
+    chart = json.loads(page.xpath('//script[@id="zfxxgk-chart-data"]')[0].text)
+    assert chart["labels"] == ["2019", "2020", "2021", "2022", "2023", "2024"]
+    assert chart["values"][2] is None and None not in chart["values"][:2] + chart["values"][3:]
+    assert "2021" in page.xpath('//p[@class="zfxxgk-missing-years"]')[0].text_content()
