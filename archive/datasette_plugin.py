@@ -15,6 +15,7 @@ import io
 import os
 import re
 import sys
+import time
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode
 
@@ -115,17 +116,23 @@ def _bring_up_to_date(path: str) -> None:
         print(f"zfxxgk: {exc}; serving it as it is", file=sys.stderr)
 
 
-@functools.lru_cache(maxsize=16)
-def _examples(path: str, mtime_ns: int) -> dict:
-    """The guide's examples, read again only when the file (or its WAL) changed."""
-    del mtime_ns  # part of the cache key
-    return guide_examples(path)
+# The guide's examples cost a few queries over the whole archive (seconds on a large one)
+# and get_metadata runs on every page: they are read again only when the file changed,
+# and at most every EXAMPLES_MAX_AGE seconds while a crawl keeps writing to it.
+EXAMPLES_MAX_AGE = 600.0
+_examples_cache: dict[str, tuple[float, int, dict]] = {}
 
 
 def _examples_for(datasette, name: str) -> dict:
     path = str(datasette.databases[name].path)
     stamps = [os.stat(p).st_mtime_ns for p in (path, path + "-wal") if os.path.exists(p)]
-    return _examples(path, max(stamps, default=0))
+    changed = max(stamps, default=0)
+    cached = _examples_cache.get(path)
+    now = time.monotonic()
+    if cached is None or (cached[1] != changed and now - cached[0] > EXAMPLES_MAX_AGE):
+        cached = (now, changed, guide_examples(path))
+        _examples_cache[path] = cached
+    return cached[2]
 
 
 @hookimpl

@@ -50,22 +50,25 @@ ORDER BY days_late DESC, agency, year
 # Per portal and crawl run, what the crawl found: the summary's keys read with
 # json_extract, so keys a crawler release did not write come out NULL (unknown), never 0.
 _PORTAL_COVERAGE = """
-WITH runs AS (
+WITH runs AS MATERIALIZED (
   SELECT rp.portal_id, rp.run_id, rp.summary, r.started_at, r.finished_at,
     json_extract(rp.summary, '$.errors') AS errors,
     json_extract(rp.summary, '$.reports_listed') AS reports_listed,
     json_extract(rp.summary, '$.finished') AS finished,
     json_extract(rp.summary, '$.dead_reason') AS dead_reason
   FROM run_portals rp JOIN crawl_runs r ON r.id = rp.run_id
+), succeeded AS (
+  SELECT portal_id, max(started_at) AS last_successful_crawl FROM runs
+  WHERE errors = 0 AND dead_reason IS NULL AND coalesce(finished, 1) GROUP BY portal_id
+), latest AS MATERIALIZED (
+  SELECT portal_id, agency, year FROM latest_reports WHERE portal_id IS NOT NULL
+), per_year AS (
+  SELECT portal_id, year, count(*) AS n FROM latest GROUP BY portal_id, year
 ), years AS (
-  SELECT portal_id, group_concat(year || '：' || n, '，') AS reports_per_year,
-    sum(n) AS reports, max(agencies) AS agencies
-  FROM (
-    SELECT portal_id, year, count(*) AS n,
-      (SELECT count(DISTINCT agency) FROM latest_reports a WHERE a.portal_id = y.portal_id)
-        AS agencies
-    FROM latest_reports y WHERE portal_id IS NOT NULL GROUP BY portal_id, year ORDER BY year
-  ) GROUP BY portal_id
+  SELECT portal_id, group_concat(year || '：' || n, '，') AS reports_per_year, sum(n) AS reports
+  FROM (SELECT * FROM per_year ORDER BY portal_id, year) GROUP BY portal_id
+), agencies AS (
+  SELECT portal_id, count(DISTINCT agency) AS agencies FROM latest GROUP BY portal_id
 )
 SELECT p.id AS portal_id, p.name AS portal_name, {province} AS province,
   nullif(p.city, '') AS city,
@@ -93,14 +96,15 @@ SELECT p.id AS portal_id, p.name AS portal_name, {province} AS province,
   runs.dead_reason,
   json_extract(runs.summary, '$.dropped') AS dropped,
   runs.finished,
-  years.reports_per_year, years.reports, years.agencies,
-  (SELECT max(o.started_at) FROM runs o WHERE o.portal_id = p.id AND o.errors = 0
-     AND o.dead_reason IS NULL AND coalesce(o.finished, 1)) AS last_successful_crawl,
+  years.reports_per_year, years.reports, agencies.agencies,
+  succeeded.last_successful_crawl,
   p.url,
   (SELECT group_concat(key, ',') FROM json_each(runs.summary)) AS recorded_keys
 FROM portals p
 LEFT JOIN runs ON runs.portal_id = p.id
 LEFT JOIN years ON years.portal_id = p.id
+LEFT JOIN agencies ON agencies.portal_id = p.id
+LEFT JOIN succeeded ON succeeded.portal_id = p.id
 ORDER BY province IS NULL, province, city, p.id, runs.run_id DESC
 """
 
