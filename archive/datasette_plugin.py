@@ -184,10 +184,30 @@ def prepare_jinja2_environment(env, datasette):
     Datasette finds a plugin's templates only beside a plugin that is a package; this one
     is a module of `archive`. A --template-dir given by the user still comes first.
     """
+    env.filters["zfxxgk_headers"] = _label_headers
     loader = env.loader.loaders[0]
     default = next(p for p in loader.searchpath if Path(p).parent.name == "datasette")
     if str(TEMPLATES) not in loader.searchpath:
         loader.searchpath.insert(loader.searchpath.index(default), str(TEMPLATES))
+
+
+_QUERY_HEADER = re.compile(r'<th class="col-([^"]*)" scope="col">([^<]*)</th>')
+
+
+def _label_headers(html: str, labels: dict[str, str]) -> Markup:
+    """Query result headers: the Chinese name, the key under it (the page is Datasette's)."""
+
+    def label(match: re.Match) -> str:
+        css, name = match.groups()
+        chinese = labels.get(str(Markup(name).unescape()))
+        if not chinese:
+            return match.group(0)
+        return (
+            f'<th class="col-{css}" scope="col">{escape(chinese)} <br><span class="zfxxgk-key" '
+            f'style="color:#777;font-size:0.8em;font-weight:normal">{name}</span></th>'
+        )
+
+    return Markup(_QUERY_HEADER.sub(label, str(html)))
 
 
 @hookimpl

@@ -229,6 +229,14 @@ def test_views_show_chinese_column_names_with_keys_and_lead_with_the_report(clie
     assert text(page.xpath('//div[@data-column="year"]//strong')[0]).startswith("年度")
 
 
+def test_canned_queries_show_chinese_column_names_too(client):
+    page = html(client, "/archive/failing_checks")
+    heads = [text(th) for th in page.xpath('//table[@class="rows-and-columns"]/thead//th')]
+    assert heads[:3] == ["机关 agency", "年度 year", "省份 province"]
+    assert "failures" in heads  # no Chinese name known: the key alone
+    assert client.json("/archive/failing_checks.json?_shape=array")[0]["agency"] == SHENZHOU
+
+
 def test_excel_csv_has_a_byte_order_mark_and_chinese_headers(client):
     response = client.get("/archive/late_reports.excel")
     assert response.status_code == 200
