@@ -160,9 +160,13 @@ def extra_template_vars(database, datasette):
 
 def _column_order(names: list[str]) -> list[int]:
     """Display order: agency, year, title, url first in a report listing, then the rest."""
-    if not {"agency", "year"} <= set(names):
+    if {"agency", "year"} <= set(names):
+        lead_names = LEAD_COLUMNS
+    elif {"机关", "年度"} <= set(names):  # the views named in Chinese (headline_figures...)
+        lead_names = ("机关", "年度", "url")
+    else:
         return list(range(len(names)))
-    lead = [names.index(name) for name in LEAD_COLUMNS if name in names]
+    lead = [names.index(name) for name in lead_names if name in names]
     return lead + [i for i in range(len(names)) if i not in lead]
 
 

@@ -253,6 +253,20 @@ def test_excel_csv_has_a_byte_order_mark_and_chinese_headers(client):
     assert not plain.startswith(UTF8_BOM) and SHENZHOU not in excel_reads(plain)
 
 
+def test_headline_figures_lead_with_agency_year_and_source(client):
+    page = html(client, "/archive/headline_figures")
+    heads = [th.get("data-column") for th in page.xpath('//table[@class="rows-and-columns"]/thead//th')]
+    assert heads[:4] == ["机关", "年度", "url", "省份"]
+    assert text(page.xpath('//thead//th[@data-column="url"]')[0]) == "网址 url"
+
+
+def test_excel_csv_of_a_canned_query_keeps_its_parameters(client):
+    body = client.get("/archive/agency_across_years.excel?agency=" + urllib.parse.quote("深州")).content
+    table = list(csv.reader(io.StringIO(excel_reads(body))))
+    assert [row[:2] for row in table[1:]] == [[SHENZHOU, "2021"], [SHENZHOU, "2022"], [SHENZHOU, "2023"]]
+    assert table[0][2] == "省份" and table[1][4] == "15"  # 本年新收申请 of the revised 2021 page
+
+
 def test_excel_csv_holds_every_row_not_one_page(client):
     figures = client.get("/archive/report_values.excel?_size=5&report_id=1").content
     table = list(csv.reader(io.StringIO(excel_reads(figures))))
