@@ -244,7 +244,11 @@ def _reader(page):
 
 @hookimpl
 def register_output_renderer(datasette):
-    return {"extension": "excel", "render": excel_csv, "can_render": lambda: True}
+    return {
+        "extension": "excel",
+        "render": excel_csv,
+        "can_render": lambda datasette, database: database in _archive_databases(datasette),
+    }
 
 
 # Paging parameters the export sets itself; every other argument (filters, sort, query

@@ -100,6 +100,12 @@ async def report_page(datasette, request, database_name: str) -> Response:
     sections = await _rows(
         database, "SELECT section, heading, text FROM report_sections WHERE report_id = ? ORDER BY section", [report_id]
     )
+    legacy = await _rows(
+        database,
+        "SELECT label_path, value, value_exact, unit, raw_text FROM report_legacy_statistics "
+        "WHERE report_id = ? ORDER BY position",
+        [report_id],
+    )
     versions = await _rows(
         database,
         """SELECT v.id, v.n, v.fetched_at, v.sha256, v.size,
@@ -132,6 +138,7 @@ async def report_page(datasette, request, database_name: str) -> Response:
         "tables": [(table, grid(table)) for table in tables],
         "failures": failures,
         "sections": sections,
+        "legacy": legacy,
         "versions": versions,
         "attachments": attachments,
         "raw_url": raw_url(datasette, database_name, report["sha256"]),

@@ -319,3 +319,31 @@ def test_a_portal_links_to_its_reports_coverage_and_gaps(client):
                    "/archive/missing_reports?portal_id=hb-szs"]:
         assert target in links
         assert client.json(target.replace("?", ".json?") + "&_shape=array")
+
+
+def test_a_pre_2019_report_shows_its_statistics_table_and_the_31_march_deadline(tmp_path):
+    from archive import Archive
+    from tests.support.archive import fetch
+    from tests.support.reader import SEEDS
+
+    legacy_2012 = SEEDS.parent / "html" / "legacy_2012.html"
+    path = tmp_path / "archive.db"
+    with Archive.open(path) as archive:
+        outcome = archive.record(fetch("http://127.0.0.9/xxgk/nb/2012.html", "2013-04-01T00:00:00Z",
+                                       legacy_2012.read_bytes()))
+    datasette = InProcess(path)
+    try:
+        page = html(datasette, f"/-/zfxxgk/report/archive/{outcome.report_id}")
+        (table,) = page.xpath('//table[contains(@class, "zfxxgk-legacy")]')
+        shown = [[text(c) for c in tr.xpath("th|td")] for tr in table.xpath(".//tr")[1:]]
+        assert shown[1] == ["一、主动公开情况 / (一)主动公开政府信息数", "1520", "条"]
+        assert shown[0][1] == "空白"  # a heading row of the table: no figure
+        deadline = datasette.json("/archive/report_deadlines.json?_shape=array")[0]
+        assert (deadline["year"], deadline["deadline"], deadline["deadline_rule"]) == (
+            2012, "2013-03-31", "2019年以前：3月31日")
+        # published 2013-03-28 (the page says so): late under the 31 January rule of the
+        # revised 条例, on time under the 31 March rule that applied to 2012 reports
+        assert (deadline["published_or_seen"], deadline["date_source"]) == ("2013-03-28", "published")
+        assert datasette.json("/archive/late_reports.json?_shape=array") == []
+    finally:
+        datasette.close()
