@@ -1,9 +1,11 @@
-"""`zfxxgk export archive.db --format csv|jsonl [-o FILE]`: one row per agency and year.
+"""`zfxxgk export archive.db --format csv|jsonl|xlsx [-o FILE] [--keys-only]`: one row per agency and year.
 
 Researchers load the figures into a spreadsheet or pandas; they get the report the
 archive shows for each agency and year (see the latest_reports view) with one column
 per canonical cell, named table.row.col (requests.received.total). CSV carries fees
 with the digits the report printed; JSONL carries them as numbers, like `zfxxgk parse`.
+CSV is Excel-ready (byte-order mark, the template's Chinese labels as headers) unless
+--keys-only asks for the keys; xlsx adds the tables in their printed layout.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from contextlib import nullcontext
 from decimal import Decimal
 
 from archive.schema import canonical_cells
+from archive.spreadsheet import BOM, header_labels, write_workbook
 from archive.store import Archive
 from cli.commands import open_archive
 from parsers.model import json_default
@@ -52,8 +55,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="One row per agency and year, one column per canonical cell.",
     )
     parser.add_argument("archive", help="archive file")
-    parser.add_argument("--format", choices=["csv", "jsonl"], default="csv")
-    parser.add_argument("-o", "--output", help="output file (default: standard output)")
+    parser.add_argument("--format", choices=["csv", "jsonl", "xlsx"], default="csv")
+    parser.add_argument("-o", "--output", help="output file (default: standard output; required for xlsx)")
+    parser.add_argument(
+        "--keys-only",
+        action="store_true",
+        help="CSV headed by the column keys (requests.received.total), no byte-order mark: for scripts",
+    )
     parser.set_defaults(func=run)
 
 
@@ -88,13 +96,26 @@ def wide_rows(archive: Archive, exact_text: bool) -> Iterator[dict]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.format == "xlsx" and not args.output:
+        print("zfxxgk export: --format xlsx needs -o FILE", file=sys.stderr)
+        return 2
     archive = open_archive(args.archive, "export")
     if archive is None:
         return 1
+    if args.format == "xlsx":
+        with archive:
+            columns = REPORT_COLUMNS + value_columns(archive)
+            write_workbook(archive, args.output, columns, wide_rows(archive, exact_text=False))
+        return 0
     with archive, _output(args.output) as out:
         if args.format == "csv":
-            writer = csv.DictWriter(out, REPORT_COLUMNS + value_columns(archive))
-            writer.writeheader()
+            columns = REPORT_COLUMNS + value_columns(archive)
+            writer = csv.DictWriter(out, columns)
+            if args.keys_only:
+                writer.writeheader()
+            else:
+                out.write(BOM)
+                csv.writer(out).writerow(header_labels(columns))
             writer.writerows(wide_rows(archive, exact_text=True))
         else:
             for row in wide_rows(archive, exact_text=False):
