@@ -115,3 +115,54 @@ def test_a_2019_style_other_row_in_a_2021_table_does_not_crash_the_reader():
     assert report.tables["requests"]["total_processed"]["total"] == 2
     assert report.tables["requests"]["other.other"]["total"] is None  # not printed
     assert any("row other is not in the 2021 template" in w for w in report.warnings)
+
+
+def test_a_label_with_a_dropped_word_still_names_its_row():
+    """洪泽区's 2023 report prints 2.其他法律行政止公开 (法规禁 missing); its text layer
+    lost the row's figures because no row word matched."""
+    from parsers.labels import requests_row
+
+    assert requests_row("2.其他法律行政止公开", None) == "denied.prohibited_by_law"
+    assert requests_row("2.其他法律行政法规禁止公开", None) == "denied.prohibited_by_law"
+
+
+OPENING_ONLY = """根据《中华人民共和国政府信息公开条例》要求,特编制某市档案馆2023年政府信息公开工作年度报告。本报告所列数据统计期限自2023年1月1日起到2023年12月31日止。
+一、总体情况
+2023年,我馆全年未接到信息公开申请。
+二、主动公开政府信息情况
+三、收到和处理政府信息公开申请情况
+四、政府信息公开行政复议、行政诉讼情况
+五、存在的主要问题及改进情况
+六、其他需要报告的事项
+"""
+
+
+def test_a_report_named_only_in_its_opening_sentence():
+    """湛江市地方志办公室's page text has no heading line: its opening sentence names it."""
+    from parsers import parse_text
+
+    report = parse_text(OPENING_ONLY)
+    assert report.title == "某市档案馆2023年政府信息公开工作年度报告"
+    assert report.agency == "某市档案馆" and report.year == 2023
+
+
+def test_the_compiling_body_names_the_agency_when_the_heading_is_generic():
+    """保康县农业农村局's page is headed only 政府信息公开工作年度报告."""
+    from parsers import parse_text
+
+    text = "政府信息公开工作年度报告\n本报告由某县水利局编制。\n" + OPENING_ONLY.split("\n", 1)[1]
+    report = parse_text(text)
+    assert report.title is None  # the bare column name is no title
+    assert report.agency == "某县水利局"
+
+
+def test_a_bare_time_label_beside_the_source_is_the_pages_date():
+    """福州市晋安区's page: 来源:区人民政府办公室 时间:2017-01-12 10:01 under the title."""
+    from parsers import parse_text
+
+    text = (
+        "某区2016年政府信息公开工作年度报告\n来源:区人民政府办公室 时间:2017-01-12 10:01\n"
+        "本报告统计数据从2016年1月1日至2016年12月31日止。\n一、概述\n2016年,我区认真贯彻落实《条例》。\n"
+        "二、主动公开政府信息情况\n本年度主动公开政府信息300条。统计时间:2016-12-31。\n"
+    )
+    assert parse_text(text).published == "2017-01-12"

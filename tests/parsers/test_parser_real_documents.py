@@ -35,6 +35,8 @@ def load(case: Path) -> tuple[dict, Report]:
 def expected_cells(expected: dict) -> dict[str, object]:
     """{"requests.received.total": 21, ...}: rows are written as lists in column order."""
     cells: dict[str, object] = {}
+    if not expected.get("tables"):
+        return cells  # a pre-2019 report: metadata only
     layout = table_layout(expected["template"])
     for table, rows in expected.get("tables", {}).items():
         for row, values in rows.items():
@@ -87,6 +89,8 @@ def test_cell_accuracy_per_format(capsys):
             totals[f"{expected['format']} (not a report)"][1] += int(not report.is_report)
             continue
         right, _blank, _wrong = compare(expected, report)
+        if not expected_cells(expected):
+            continue
         row = totals[expected["format"]]
         row[0] += 1
         row[1] += len(right)
