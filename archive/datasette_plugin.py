@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import importlib.util
-import json
 import re
 import sys
-from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import sqlite_utils
@@ -35,6 +32,7 @@ from archive.metadata import (
 from archive.migrations import ArchiveError
 from archive.schema import APPLICATION_ID, REQUESTS_WIDE_COLUMNS, VIEWS
 from archive.store import Archive
+from parsers.key_schema import load_key_schema
 
 KEY_COLUMNS = {"row_key": "rows", "col_key": "cols"}
 LABELLED_TABLES = {"report_values", "report_checks", "version_changes"}
@@ -177,11 +175,9 @@ async def raw_body(datasette, request):
 def _labels() -> dict[tuple[str, str], str]:
     """(table, "rows"/"cols", key) labels from the canonical key list, first template wins.
 
-    Read straight from parsers/report_tables.json without importing `parsers` (whose
-    import pulls in every document reader) into the Datasette process.
+    `parsers.key_schema` loads no document reader into the Datasette process.
     """
-    spec_path = Path(importlib.util.find_spec("parsers").submodule_search_locations[0])
-    spec = json.loads((spec_path / "report_tables.json").read_text("utf-8"))
+    spec = load_key_schema()
     labels: dict[tuple[str, str], str] = {}
     for table, table_spec in spec["tables"].items():
         variants = list(table_spec.get("templates", {}).values()) or [table_spec]

@@ -12,9 +12,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from importlib import resources
 
 import sqlite_utils
+
+from parsers.key_schema import load_key_schema
 
 # PRAGMA application_id: marks a SQLite file as a zfxxgk archive ("zfxg" in ASCII), so a
 # foreign database is refused instead of being filled with our tables.
@@ -225,7 +226,7 @@ def create_v1_tables(db: sqlite_utils.Database) -> None:
 
 def derived_fingerprint() -> str:
     """Changes whenever a view or the canonical key list changes, so open() rebuilds them."""
-    digest = hashlib.sha256(_key_spec_text().encode())
+    digest = hashlib.sha256(json.dumps(load_key_schema(), sort_keys=True).encode())
     for name, sql in VIEWS.items():
         digest.update(f"{name}\0{sql}\0".encode())
     return digest.hexdigest()
@@ -246,7 +247,7 @@ def _refresh_key_labels(db: sqlite_utils.Database) -> None:
     Kept as a table so SQL (and the views) can show 本年新收政府信息公开申请数量 next to
     `received`; rebuilt on open so it always matches the parser that wrote the values.
     """
-    spec = json.loads(_key_spec_text())
+    spec = load_key_schema()
     rows: list[dict] = []
 
     def add(table: str, template: str, axis: str, keys: dict) -> None:
@@ -282,13 +283,13 @@ def _refresh_key_labels(db: sqlite_utils.Database) -> None:
 @functools.cache
 def section_headings() -> dict[str, str]:
     """Section number ("1".."6") -> the template's heading, e.g. 一、总体情况."""
-    return json.loads(_key_spec_text())["sections"]
+    return load_key_schema()["sections"]
 
 
 @functools.cache
 def canonical_cells() -> list[str]:
     """Every canonical cell as table.row.col, in template order (2021 keys, then 2019's)."""
-    spec = json.loads(_key_spec_text())
+    spec = load_key_schema()
     cells: list[str] = []
     for table, table_spec in spec["tables"].items():
         if "templates" in table_spec:
@@ -300,10 +301,6 @@ def canonical_cells() -> list[str]:
                 f"{table}.{row}.{col}" for row in table_spec["rows"] for col in table_spec["cols"]
             ]
     return list(dict.fromkeys(cells))  # 2019 and 2021 share some active-table cells
-
-
-def _key_spec_text() -> str:
-    return resources.files("parsers").joinpath("report_tables.json").read_text("utf-8")
 
 
 _CURRENT_REPORTS = """

@@ -16,28 +16,20 @@ invented: a column nobody filled stays None until an identity fixes it (checks.p
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 
 from parsers import labels
 from parsers.digit_runs import GLUED, DigitRun, total_last, unique_split
+from parsers.key_schema import load_key_schema
 from parsers.model import CanonicalTable, Cell, Grid, Number, Slot, source_of
 from parsers.text_normalize import normalize_cell
 from parsers.values import NotAValue, is_value_text, parse_count, parse_fee, parse_number
 
-SCHEMA_PATH = Path(__file__).with_name("report_tables.json")
 APPEALS_ROWS = ("review", "litigation_direct", "litigation_after_review")
 _NUMBERED_ITEM = re.compile(r"^\d{1,2}[.、]\D")
-
-
-@cache
-def key_schema() -> dict:
-    """parsers/report_tables.json: the canonical keys, labels and identities."""
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
 @cache
@@ -48,7 +40,7 @@ def table_layout(template: str) -> dict[str, dict[str, tuple[str, ...]]]:
     other.* rows, never both: the schema describes `other` in 2021 reports as a sum, and a
     sum the report did not print is not a figure to store.
     """
-    tables = key_schema()["tables"]
+    tables = load_key_schema()["tables"]
     active = {
         row: tuple(spec["cols"])
         for row, spec in tables["active"]["templates"][template]["rows"].items()
