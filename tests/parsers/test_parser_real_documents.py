@@ -19,6 +19,7 @@ import pytest
 
 from parsers import parse_document
 from parsers.model import Report
+from parsers.narrative import narrative_figures
 from parsers.tables import table_layout
 
 REAL = Path(__file__).parents[1] / "fixtures" / "real"
@@ -71,6 +72,8 @@ def test_real_document(case):
     if expected.get("is_report") is False:
         assert report.reason and expected["reason"] in report.reason
         return
+    if "stated" in expected:  # request counts the text states in words
+        assert {f.row: f.value for f in narrative_figures(report.text)} == expected["stated"]
     right, blank, wrong = compare(expected, report)
     assert not wrong
     gaps = set(expected.get("known_gaps", {}))
