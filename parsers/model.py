@@ -90,6 +90,9 @@ class Slot(str):
         slot.source = source
         return slot
 
+    def __reduce__(self) -> tuple[type[Slot], tuple[str, SourceCell]]:
+        return (Slot, (str(self), self.source))
+
 
 def source_of(text: str) -> SourceCell | None:
     """The source cell of a grid slot, or None for grids that do not record it."""

@@ -694,7 +694,7 @@ class _Assigner:
             self.warnings.append(f"{table}: {row}/{col} {text!r} is not a figure; left blank")
             value = None
         self.tables[table][row][col] = value
-        self.cells.append(Cell(table=table, row=row, col=col, value=value, raw=text))
+        self.cells.append(Cell(table=table, row=row, col=col, value=value, raw=str(text)))
 
     def _parse(self, table: str, row: str, col: str, text: str, header: str | None) -> Number | None:
         if table == "active":
