@@ -130,8 +130,12 @@ def title_from_text(text: str, max_lines: int = 25) -> str | None:
     """The report's heading in its first lines, rejoined when extraction split it."""
     lines = [line.strip() for line in text.splitlines() if line.strip()][:max_lines]
     for i, line in enumerate(lines):
-        if len(line) > 80 or "。" in line or _is_furniture(line):
+        if len(line) > 80 or "。" in line or _is_page_furniture(line):
             continue
+        above = lines[i - 1] if i > 0 else ""
+        body_above = bool(above) and _is_title_fragment(above) and not _is_furniture(above)
+        if _is_column_name(line) and not body_above:
+            continue  # "政府信息公开年报" atop a text version or list page: the column's name
         if not (_YEAR.search(arabic_years(line)) or "政府信息公开" in line):
             continue
         following = lines[i + 1] if i + 1 < len(lines) else ""
@@ -146,21 +150,25 @@ def title_from_text(text: str, max_lines: int = 25) -> str | None:
             parts.append(following)
         else:
             continue
-        above = lines[i - 1] if i > 0 else ""
-        if above and _NO_AGENCY_START.search(compact) and _is_title_fragment(above) and not _is_furniture(above):
-            parts.insert(0, lines[i - 1])
+        if body_above and _NO_AGENCY_START.search(compact):
+            parts.insert(0, above)  # "深州市人民政府办公室" over "2021年…年度报告"
         return clean_title("\n".join(parts))
     return None
 
 
+def _is_page_furniture(line: str) -> bool:
+    """A list bullet, a breadcrumb or a header-block line: the page's or the archiver's."""
+    return bool(BULLET.match(line) or BREADCRUMB.search(line) or _HEADER_LINE.match(line))
+
+
+def _is_column_name(line: str) -> bool:
+    """政府信息公开年报 and the like: names a column, no body, no year."""
+    return bool(COLUMN_NAME.fullmatch(_LAYOUT_SPACE.sub("", line)))
+
+
 def _is_furniture(line: str) -> bool:
-    """A list bullet, a breadcrumb, a header-block line or a bare column name: the page's
-    or the archiver's, never the document's own title."""
-    compact = _LAYOUT_SPACE.sub("", line)
-    return bool(
-        BULLET.match(line) or BREADCRUMB.search(line) or _HEADER_LINE.match(line)
-        or COLUMN_NAME.fullmatch(compact)
-    )
+    """Never a document's own title by itself: page furniture or a bare column name."""
+    return _is_page_furniture(line) or _is_column_name(line)
 
 
 def _is_title_fragment(line: str) -> bool:

@@ -166,3 +166,14 @@ def test_a_bare_time_label_beside_the_source_is_the_pages_date():
         "二、主动公开政府信息情况\n本年度主动公开政府信息300条。统计时间:2016-12-31。\n"
     )
     assert parse_text(text).published == "2017-01-12"
+
+
+def test_a_body_line_over_a_bare_report_heading_still_makes_the_title():
+    """Skipping column names must not drop a two-line heading whose first line names the
+    body: 深州市人民政府办公室 / 政府信息公开工作年度报告."""
+    from parsers.metadata import title_from_text
+
+    assert title_from_text("深州市人民政府办公室\n政府信息公开工作年度报告\n一、总体情况") == (
+        "深州市人民政府办公室政府信息公开工作年度报告"
+    )
+    assert title_from_text("政府信息公开工作年度报告\n本报告依据《条例》编制。") is None
