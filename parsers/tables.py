@@ -545,9 +545,13 @@ class _Assigner:
     def _assign_run(self, record: _Record, cols: tuple[str, ...], run: str) -> None:
         """A row printed as one glued digit run: split only where the row total forces it."""
         name = f"{record.table}: row {record.row}"
-        split = None
-        if record.table in ("requests", "appeals") and cols[-1] == "total":
-            split = unique_split(str(run), len(cols), total_last)
+        if not (record.table in ("requests", "appeals") and cols[-1] == "total"):
+            self.warnings.append(
+                f"{name} is printed as one digit run {str(run)!r} and has no row total to"
+                " decide how to split it, so it is not read"
+            )
+            return
+        split = unique_split(str(run), len(cols), total_last)
         if split is None:
             self.warnings.append(
                 f"{name} is printed as one digit run {str(run)!r}; no single split of it into"

@@ -177,3 +177,17 @@ def test_a_body_line_over_a_bare_report_heading_still_makes_the_title():
         "深州市人民政府办公室政府信息公开工作年度报告"
     )
     assert title_from_text("政府信息公开工作年度报告\n本报告依据《条例》编制。") is None
+
+
+def test_a_glued_row_without_a_row_total_is_never_split():
+    from parsers import parse_text
+
+    text = (DEFECTS / "glued_rows.txt").read_text(encoding="utf-8").replace(
+        "二、主动公开政府信息情况\n",
+        "二、主动公开政府信息情况\n| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n规章000\n",
+    )
+    report = parse_text(text)
+    assert report.tables["active"]["regulations"] == dict.fromkeys(
+        ("issued", "repealed", "in_force")
+    )
+    assert any("'000' and has no row total" in w for w in report.warnings)
