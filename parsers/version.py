@@ -17,7 +17,8 @@ History:
 3 — grid slots keep their source cell (equal neighbouring figures are no longer
     collapsed); titles never from list bullets, breadcrumbs, column names or metadata
     header blocks; list pages and letters are not reports; publication dates only from
-    meta tags and date lines; glued digit runs split when the row total forces it;
+    meta tags and date lines; tables flattened onto one line cut back into rows, glued
+    digit runs split when the row totals (or, together, the column totals) force it;
     `narrative` checks; a report named in its opening sentence, 由…编制 agencies.
 """
 
