@@ -337,6 +337,7 @@ CHECK_RULES = {
     "requests.balance": "每列：本年新收 + 上年结转 = 办理结果总计 + 结转下年度 (column: received + carried over = processed + carried forward)",
     "requests.outcome_total": "每列：予以公开 + 部分公开 + 不予公开 + 无法提供 + 不予处理 + 其他处理 = 办理结果总计 (column: outcomes add up to the processed total)",
     "appeals.row_total": "每行：结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计 (row: results add up to the total)",
+    "narrative": "正文所述数字 = 表格总计 (narrative: a count stated in the text equals the total in the table)",
 }
 _CHECK_RULE = (
     "CASE c.check_name "
