@@ -15,9 +15,9 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-# A label glued to its figures: text ending in a non-digit, then two or more digits (or
-# one decimal figure: 行政事业性收费5949.088667).
-GLUED = re.compile(r"^(?P<label>.*[^\d\s.,，、])(?P<run>\d{2,}|\d+\.\d+)$")
+# A label glued to its figures: text ending in a non-digit, then digits (or one decimal
+# figure: 行政事业性收费5949.088667). Only labels of known rows count (tables.py).
+GLUED = re.compile(r"^(?P<label>.*[^\d\s.,，、])(?P<run>\d+(?:\.\d+)?)$")
 MAX_RUN = 28  # longer runs are not split (C(27, 6) candidate splits is the most tried)
 
 

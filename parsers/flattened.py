@@ -20,8 +20,13 @@ from parsers.text_normalize import normalize_text
 MIN_FLATTENED_LINE = 300  # a table's rows on one line run to thousands of characters
 _START = re.compile(r"第二十条第|二、主动公开政府信息情况")
 _END = re.compile(r"五、[^,，。]{0,6}存在的主要问题")
-# The appeals header ends in 总计 and the 15 figures follow it directly.
-_APPEALS_FIGURES = re.compile(r"(?<=尚未审结总计)(?=\d{5,})")
+# The appeals header ends in 总计 and the 15 figures follow it (glued or spaced).
+_APPEALS_FIGURES = re.compile(r"(?<=尚未审结总计)\s*(?=\d)")
+# The appeals heading, also as misprinted (四、政府信息公开行政法复议、行政诉讼情况).
+_APPEALS_HEADING = re.compile(r"(四、政府信息公开行政\S{0,2}复议、?行政诉讼情况)")
+# "一、本年新收政府信息公开申请数量 713000074": a run a space apart from its label is
+# glued back, so it reads as one row's figures, never as one figure.
+_SPACED_RUN = re.compile(r"(?<=[^\d\s])[ \t]+(?=\d+(?:\.\d+)?[ \t]*$)", re.M)
 # Row and group labels that are not in the key list under their printed name.
 _MORE_LABELS = (
     "三、本年度办理结果", "（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理",
@@ -59,4 +64,6 @@ def _cut(line: str) -> str:
     stop = end.start() if end else len(line)
     tables = _APPEALS_FIGURES.sub("\n", line[start.start() : stop])
     tables = _cut_before().sub(lambda match: "\n" + match.group(0), tables)
+    tables = _APPEALS_HEADING.sub(r"\n\1\n", tables)
+    tables = _SPACED_RUN.sub("", tables)
     return line[: start.start()] + "\n" + tables + "\n" + line[stop:]
