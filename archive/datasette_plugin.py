@@ -39,10 +39,10 @@ from archive.metadata import (
     database_metadata,
 )
 from archive.migrations import ArchiveError
-from archive.report_layout import table_spec
 from archive.schema import APPLICATION_ID
 from archive.store import Archive
 from archive.views import REQUESTS_WIDE_COLUMNS, VIEWS
+from parsers.key_schema import load_key_schema
 
 KEY_COLUMNS = {"row_key": "rows", "col_key": "cols"}
 LABELLED_TABLES = {"report_values", "report_checks", "version_changes"}
@@ -339,7 +339,7 @@ async def raw_body(datasette, request):
 def _labels() -> dict[tuple[str, str, str], str]:
     """(table, "rows"/"cols", key) labels from the canonical key list, first template wins."""
     labels: dict[tuple[str, str, str], str] = {}
-    for table, table_spec_ in table_spec()["tables"].items():
+    for table, table_spec_ in load_key_schema()["tables"].items():
         variants = list(table_spec_.get("templates", {}).values()) or [table_spec_]
         for variant in variants:
             for axis in ("rows", "cols"):

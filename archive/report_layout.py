@@ -9,13 +9,11 @@ caller has read, so the Datasette page and the command-line export share one lay
 
 from __future__ import annotations
 
-import functools
-import importlib.util
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+
+from parsers.key_schema import load_key_schema
 
 Slot = tuple[str, str, str]  # (table, row, col)
 
@@ -29,13 +27,6 @@ TABLE_TITLES = {
     "requests": "三、收到和处理政府信息公开申请情况",
     "appeals": "四、政府信息公开行政复议、行政诉讼情况",
 }
-
-
-@functools.cache
-def table_spec() -> dict:
-    """parsers/report_tables.json, read without importing `parsers` (which loads every reader)."""
-    spec_path = Path(importlib.util.find_spec("parsers").submodule_search_locations[0])
-    return json.loads((spec_path / "report_tables.json").read_text("utf-8"))
 
 
 @dataclass
@@ -112,7 +103,7 @@ def _header(text: str, rowspan: int = 1, colspan: int = 1) -> Cell:
 
 def requests_rows(template: str | None) -> list[tuple[str, list[str]]]:
     """Row keys of the application table for a template, each with its label levels."""
-    spec = table_spec()["tables"]["requests"]["rows"]
+    spec = load_key_schema()["tables"]["requests"]["rows"]
     rows = []
     for key, label in spec.items():
         if template == "2019" and key.startswith("other."):
@@ -151,7 +142,7 @@ def _request_labels(rows: list[tuple[str, list[str]]]) -> list[list[Cell]]:
 
 
 def requests_table(template: str | None, values: Mapping[Slot, Value], failures: Mapping[Slot, list[Failure]]) -> PrintedTable:
-    cols = table_spec()["tables"]["requests"]["cols"]
+    cols = load_key_schema()["tables"]["requests"]["cols"]
     org_cols = [_clean(cols[c]).split("/")[-1] for c in APPLICANT_COLS[1:]]
     head = [
         [_header("", rowspan=3, colspan=3), _header("申请人情况", colspan=7)],
@@ -171,7 +162,7 @@ def requests_table(template: str | None, values: Mapping[Slot, Value], failures:
 
 def active_table(template: str | None, values: Mapping[Slot, Value], failures: Mapping[Slot, list[Failure]]) -> PrintedTable:
     """Grouped by 第二十条 item as printed: item heading, 信息内容 + column headings, rows."""
-    variant = table_spec()["tables"]["active"]["templates"]["2019" if template == "2019" else "2021"]
+    variant = load_key_schema()["tables"]["active"]["templates"]["2019" if template == "2019" else "2021"]
     groups: list[tuple[str, list[str], list[str]]] = []
     for key, row in variant["rows"].items():
         if groups and groups[-1][0] == row["item"] and groups[-1][1] == row["cols"]:
@@ -202,7 +193,7 @@ def active_table(template: str | None, values: Mapping[Slot, Value], failures: M
 
 def appeals_table(values: Mapping[Slot, Value], failures: Mapping[Slot, list[Failure]]) -> PrintedTable:
     """One row of fifteen figures under three header rows, as the template prints it."""
-    spec = table_spec()["tables"]["appeals"]
+    spec = load_key_schema()["tables"]["appeals"]
     outcome = [spec["cols"][c] for c in APPEALS_COLS]
     head = [
         [_header("行政复议", colspan=5), _header("行政诉讼", colspan=10)],
@@ -265,7 +256,7 @@ def describe_failure(check: Mapping, template: str | None) -> Failure:
     """
     name, row, col = check["check_name"], check["row_key"], check["col_key"]
     expected, actual = _num(check["expected"]), _num(check["actual"])
-    labels = table_spec()["tables"]
+    labels = load_key_schema()["tables"]
     if name == "requests.row_total":
         slots = tuple(("requests", row, c) for c in (*APPLICANT_COLS, "total"))
         where = _clean(labels["requests"]["rows"].get(row, row)).split("/")[-1]
@@ -282,6 +273,14 @@ def describe_failure(check: Mapping, template: str | None) -> Failure:
         slots = tuple(("appeals", row, c) for c in APPEALS_COLS)
         where = _clean(labels["appeals"]["rows"].get(row, row)).replace("/", "：")
         message = f"{where}：结果维持 + 结果纠正 + 其他结果 + 尚未审结 = {expected} ≠ {actual} = 总计"
+    elif name == "narrative" and check["table_name"] in labels and row and col:
+        slots = ((check["table_name"], row, col),)
+        spec = labels[check["table_name"]]
+        rows = spec.get("rows") or next(iter(spec["templates"].values()))["rows"]
+        cols = spec.get("cols") or next(iter(spec["templates"].values()))["cols"]
+        where = _clean(rows.get(row, row)).split("/")[-1]
+        column = _clean(cols.get(col, col)).split("/")[-1]
+        message = f"正文所述 {expected} ≠ {actual} = 表格{where}（{column}）"
     else:
         slots = tuple((check["table_name"], r, c) for r, c in [(row, col)] if r and c)
         message = f"{name}：{expected} ≠ {actual}"

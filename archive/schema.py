@@ -9,10 +9,10 @@ read here for both.
 from __future__ import annotations
 
 import functools
-import json
-from importlib import resources
 
 import sqlite_utils
+
+from parsers.key_schema import load_key_schema
 
 # PRAGMA application_id: marks a SQLite file as a zfxxgk archive ("zfxg" in ASCII), so a
 # foreign database is refused instead of being filled with our tables.
@@ -215,13 +215,13 @@ def create_v1_tables(db: sqlite_utils.Database) -> None:
 @functools.cache
 def section_headings() -> dict[str, str]:
     """Section number ("1".."6") -> the template's heading, e.g. 一、总体情况."""
-    return json.loads(key_spec_text())["sections"]
+    return load_key_schema()["sections"]
 
 
 @functools.cache
 def canonical_cells() -> list[str]:
     """Every canonical cell as table.row.col, in template order (2021 keys, then 2019's)."""
-    spec = json.loads(key_spec_text())
+    spec = load_key_schema()
     cells: list[str] = []
     for table, table_spec in spec["tables"].items():
         if "templates" in table_spec:
@@ -233,16 +233,3 @@ def canonical_cells() -> list[str]:
                 f"{table}.{row}.{col}" for row in table_spec["rows"] for col in table_spec["cols"]
             ]
     return list(dict.fromkeys(cells))  # 2019 and 2021 share some active-table cells
-
-
-def key_spec_text() -> str:
-    return resources.files("parsers").joinpath("report_tables.json").read_text("utf-8")
-
-
-def __getattr__(name: str):
-    """`VIEWS` and `REQUESTS_WIDE_COLUMNS` moved to archive.views; old imports keep working."""
-    if name in ("VIEWS", "REQUESTS_WIDE_COLUMNS"):
-        from archive import views
-
-        return getattr(views, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

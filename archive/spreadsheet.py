@@ -19,9 +19,9 @@ from archive.report_layout import (
     describe_failure,
     grid,
     printed_tables,
-    table_spec,
 )
 from archive.store import Archive
+from parsers.key_schema import load_key_schema
 
 TABLE_SHORT = {"active": "二、主动公开", "requests": "三、依申请", "appeals": "四、复议诉讼"}
 # Excel-ready CSV starts with a byte-order mark: Excel on a Chinese Windows reads a CSV
@@ -34,7 +34,7 @@ def _cell_labels() -> dict[str, str]:
     active table that only one template has says which ("（2019年模板）")."""
     labels: dict[str, str] = {}
     templates: dict[str, list[str]] = {}
-    for table, table_spec_ in table_spec()["tables"].items():
+    for table, table_spec_ in load_key_schema()["tables"].items():
         variants = table_spec_.get("templates") or {"": table_spec_}
         for template, variant in variants.items():
             for row, row_spec in variant["rows"].items():

@@ -13,8 +13,9 @@ import json
 import sqlite_utils
 
 from archive.reader_views import reader_views
-from archive.schema import COLUMN_UNITS, key_spec_text
+from archive.schema import COLUMN_UNITS
 from archive.summaries import CURRENT_COLUMNS, PORTAL_COLUMNS, PROVINCE_SQL
+from parsers.key_schema import load_key_schema
 
 REQUESTS_WIDE_COLUMNS = {
     "natural_person": "自然人",
@@ -29,7 +30,7 @@ REQUESTS_WIDE_COLUMNS = {
 
 def derived_fingerprint() -> str:
     """Changes whenever a view or the canonical key list changes, so open() rebuilds them."""
-    digest = hashlib.sha256(key_spec_text().encode())
+    digest = hashlib.sha256(json.dumps(load_key_schema(), sort_keys=True).encode())
     for name, sql in VIEWS.items():
         digest.update(f"{name}\0{sql}\0".encode())
     return digest.hexdigest()
@@ -50,7 +51,7 @@ def _refresh_key_labels(db: sqlite_utils.Database) -> None:
     Kept as a table so SQL (and the views) can show 本年新收政府信息公开申请数量 next to
     `received`; rebuilt on open so it always matches the parser that wrote the values.
     """
-    spec = json.loads(key_spec_text())
+    spec = load_key_schema()
     rows: list[dict] = []
 
     def add(table: str, template: str, axis: str, keys: dict) -> None:
@@ -93,6 +94,7 @@ CHECK_RULES = {
     "requests.balance": "每列：本年新收 + 上年结转 = 办理结果总计 + 结转下年度 (column: received + carried over = processed + carried forward)",
     "requests.outcome_total": "每列：予以公开 + 部分公开 + 不予公开 + 无法提供 + 不予处理 + 其他处理 = 办理结果总计 (column: outcomes add up to the processed total)",
     "appeals.row_total": "每行：结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计 (row: results add up to the total)",
+    "narrative": "正文所述数字 = 表格总计 (narrative: a count stated in the text equals the total in the table)",
 }
 _CHECK_RULE = (
     "CASE c.check_name "

@@ -1,6 +1,9 @@
 """Document -> canonical annual report. Knows nothing of Scrapy or SQLite.
 
 Imports no other package of the project: the archive and the crawler import it.
+Two modules are pure data the others may import without loading any reader:
+`parsers.vocabulary` (the words that tell a report from its look-alikes, also the
+crawler's) and `parsers.key_schema` (the canonical key list, report_tables.json).
 
 The entry points are imported on first use, so `import parsers` (done by every
 `zfxxgk` subcommand and the crawler) does not pay for lxml, trafilatura and the

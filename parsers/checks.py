@@ -114,12 +114,17 @@ def check_identities(
 
 
 def infer_missing(
-    template: str | None, tables: dict[str, CanonicalTable], cells: list[Cell]
+    template: str | None,
+    tables: dict[str, CanonicalTable],
+    cells: list[Cell],
+    keep_blank: set[Slot] | frozenset[Slot] = frozenset(),
 ) -> None:
     """Fill every cell that is the only blank of an identity, until nothing changes.
 
     A value that would have to be negative is not inferred: the identity then fails
     visibly instead of hiding a report's inconsistency behind an impossible count.
+    Cells in `keep_blank` (printed, but as a digit run no split could be decided for)
+    are never filled: their printed digits would contradict the inferred value.
     """
     rules = list(_applicable(template, tables))
     by_slot = {(cell.table, cell.row, cell.col): cell for cell in cells}
@@ -134,7 +139,7 @@ def infer_missing(
                     (*identity.left, *identity.right), (*left, *right), strict=True
                 ) if value is None
             ]
-            if len(blanks) != 1:
+            if len(blanks) != 1 or blanks[0] in keep_blank:
                 continue
             slot = blanks[0]
             known_left = sum(value for value in left if value is not None)

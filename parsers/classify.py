@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from parsers.model import Template
 from parsers.vocabulary import (
     BULLET,
+    CJK,
     ENTERPRISE,
     ENTERPRISE_FILING,
     ERROR_PAGE,
@@ -33,8 +34,14 @@ from parsers.vocabulary import (
 # "关于…年度报告…" that is not itself a report's title.
 _NOTICE_ENDING = re.compile(r"(?:关于|做好|报送|编制|编写|发布).*年度?报告.*(?:通知|函)$|通知$|^关于.*的函$")
 _LISTED_DATE = re.compile(r"[\s(\[【]*(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}日?[)\]】]?\s*$")
+_DATE_AFTER = re.compile(r"[\s(\[【]*(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}")
 _MIN_REPORT_CHARS = 200
 _MIN_LISTED_REPORTS = 3
+# A report title inside a flattened list line: "… 标题 发布日期 平潭综合实验区2025年度政府
+# 信息公开工作年度报告 2026-03-10 平潭综合实验区2024年度…".
+_TITLE_IN_LINE = re.compile(
+    rf"[{CJK}]{{2,30}}?(?:19|20)\d\d年度?(?:政府)?信息公开工作(?:年度)?报告"
+)
 LEGACY_YEARS = range(2008, 2019)
 
 
@@ -107,6 +114,11 @@ def listed_report_titles(text: str) -> set[str]:
         plain = not any(mark in item for mark in "。，,；;")
         if plain and 8 <= len(item) <= 60 and YEAR.search(item) and REPORT_TITLE.search(item):
             found.add(item)
+        elif len(item) > 60:  # titles one after another on one flattened line
+            found.update(
+                match.group(0) for match in _TITLE_IN_LINE.finditer(item)
+                if _DATE_AFTER.match(item, match.end())
+            )
     return found
 
 

@@ -13,10 +13,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
-# A label glued to its figures: text ending in a non-digit, then two or more digits.
-GLUED = re.compile(r"^(?P<label>.*[^\d\s.,，、])(?P<run>\d{2,})$")
+# A label glued to its figures: text ending in a non-digit, then digits (or one decimal
+# figure: 行政事业性收费5949.088667). Only labels of known rows count (tables.py).
+GLUED = re.compile(r"^(?P<label>.*[^\d\s.,，、])(?P<run>\d+(?:\.\d+)?)$")
 MAX_RUN = 28  # longer runs are not split (C(27, 6) candidate splits is the most tried)
+
+
+@dataclass(frozen=True)
+class AmbiguousRun:
+    """A row's digit run that several splits fit: left for the column identities."""
+
+    table: str
+    row: str
+    cols: tuple[str, ...]
+    run: str
+    candidates: list[list[int]]
 
 
 class DigitRun(str):
@@ -43,7 +56,7 @@ def _splits(run: str, parts: int) -> Iterator[list[int]]:
 def unique_split(run: str, parts: int, identity: Callable[[list[int]], bool]) -> list[int] | None:
     """The one split of `run` into `parts` figures that satisfies `identity`, or None when
     there is none, more than one, or the run is too long to try."""
-    if len(run) > MAX_RUN or len(run) < parts:
+    if not run.isdigit() or len(run) > MAX_RUN or len(run) < parts:
         return None
     found: list[int] | None = None
     for split in _splits(run, parts):
@@ -54,6 +67,24 @@ def unique_split(run: str, parts: int, identity: Callable[[list[int]], bool]) ->
     return found
 
 
+def splits(run: str, parts: int, identity: Callable[[list[int]], bool]) -> list[list[int]]:
+    """Every split of `run` into `parts` figures that satisfies `identity` (none when the
+    run is too long to try)."""
+    if not run.isdigit() or len(run) > MAX_RUN or len(run) < parts:
+        return []
+    return [split for split in _splits(run, parts) if identity(split)]
+
+
+def one_digit_each(run: str, parts: int) -> list[int] | None:
+    """A run exactly as long as the row has columns can only be one digit per column."""
+    return [int(digit) for digit in run] if run.isdigit() and len(run) == parts else None
+
+
 def total_last(split: list[int]) -> bool:
     """The row identity of the requests and appeals tables: the last figure is the sum."""
     return sum(split[:-1]) == split[-1]
+
+
+def appeals_totals(split: list[int]) -> bool:
+    """The appeals line: three groups of five, each ending in the sum of its four outcomes."""
+    return all(total_last(split[start : start + 5]) for start in (0, 5, 10))

@@ -60,7 +60,8 @@ _REQUEST_ROW_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("carried_forward", ("结转下年", "下年度继续")),
     ("partially_granted", ("部分公开",)),
     ("denied.state_secret", ("国家秘密",)),
-    ("denied.prohibited_by_law", ("法规禁止", "法律禁止", "禁止公开")),
+    # 其他法律行政止公开: a published report's typo that dropped 法规禁
+    ("denied.prohibited_by_law", ("法规禁止", "法律禁止", "禁止公开", "其他法律行政")),
     ("denied.security_stability", ("三安全一稳定", "危及")),
     ("denied.third_party_rights", ("第三方",)),
     ("denied.internal_affairs", ("内部事务",)),

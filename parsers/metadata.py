@@ -23,7 +23,10 @@ _CN_DIGITS = str.maketrans("〇零○Ο一二三四五六七八九", "0000123456
 _CN_YEAR = re.compile(r"[〇零○Ο一二三四五六七八九]{4}(?=\s*年)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _DATE = r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
-_LABELLED_DATE = re.compile(rf"(?:发布|公开|发文|印发)(?:日期|时间)\s*[::]?\s*{_DATE}")
+# "发布日期：…", and the bare "时间:" of a "来源:… 时间:…" info line (never "统计时间").
+_LABELLED_DATE = re.compile(
+    rf"(?:(?:发布|公开|发文|印发)(?:日期|时间)|(?<![{_CJK}])(?:时间|日期))\s*[::]?\s*{_DATE}"
+)
 _DATE_LINE = re.compile(rf"^[(\[【]?\s*{_DATE}\s*日?\s*[)\]】]?$")
 _PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起\s*)?(?:至|到|-|—)")
 _REPORT_WORD = re.compile(r"报告|年报")
@@ -31,6 +34,14 @@ _SENTENCE_PUNCT = re.compile(r"[。,，;；:：>》|]")
 # Words that start a title line which has no agency in it: the agency is the line above.
 _NO_AGENCY_START = re.compile(r"^(?:(?:19|20)\d{2}\s*年|年度|度|政府信息公开|关于)")
 # [ \t], never \s: an empty "发布机构:" must not take the next line's label (栏目).
+# The report named in its opening sentence when no heading line carries its title:
+# "特编制湛江市…2023年政府信息公开工作年度报告", "现公布建平县人民政府2025年…年度报告".
+_NAMED_IN_OPENING = re.compile(
+    r"(?:编制|公布|发布)(?:了|完成了)?《?([^《》。，,；;:：]{2,40}?(?:19|20)\d{2}\s*年度?"
+    r"政府信息公开工作(?:年度)?报告)"
+)
+# "由保康县农业农村局编制": the compiling body, when the title names none.
+_COMPILED_BY = re.compile(r"由([^\s,，。、;；:：()（）《》]{2,30}?)(?:负责)?编制")
 _SOURCE_LINE = re.compile(r"(?:信息来源|来源|发布机构|发布单位)[ \t]*[::][ \t]*([^\s::|]{2,30})")
 # The "标题: … / 发布时间: … / 文号: / 发布机构: / 栏目: … / 原文链接: …" block archivers
 # and copy-paste put above a text version: field label -> Metadata field.
@@ -119,8 +130,12 @@ def title_from_text(text: str, max_lines: int = 25) -> str | None:
     """The report's heading in its first lines, rejoined when extraction split it."""
     lines = [line.strip() for line in text.splitlines() if line.strip()][:max_lines]
     for i, line in enumerate(lines):
-        if len(line) > 80 or "。" in line or _is_furniture(line):
+        if len(line) > 80 or "。" in line or _is_page_furniture(line):
             continue
+        above = lines[i - 1] if i > 0 else ""
+        body_above = bool(above) and _is_title_fragment(above) and not _is_furniture(above)
+        if _is_column_name(line) and not body_above:
+            continue  # "政府信息公开年报" atop a text version or list page: the column's name
         if not (_YEAR.search(arabic_years(line)) or "政府信息公开" in line):
             continue
         following = lines[i + 1] if i + 1 < len(lines) else ""
@@ -135,21 +150,25 @@ def title_from_text(text: str, max_lines: int = 25) -> str | None:
             parts.append(following)
         else:
             continue
-        above = lines[i - 1] if i > 0 else ""
-        if above and _NO_AGENCY_START.search(compact) and _is_title_fragment(above) and not _is_furniture(above):
-            parts.insert(0, lines[i - 1])
+        if body_above and _NO_AGENCY_START.search(compact):
+            parts.insert(0, above)  # "深州市人民政府办公室" over "2021年…年度报告"
         return clean_title("\n".join(parts))
     return None
 
 
+def _is_page_furniture(line: str) -> bool:
+    """A list bullet, a breadcrumb or a header-block line: the page's or the archiver's."""
+    return bool(BULLET.match(line) or BREADCRUMB.search(line) or _HEADER_LINE.match(line))
+
+
+def _is_column_name(line: str) -> bool:
+    """政府信息公开年报 and the like: names a column, no body, no year."""
+    return bool(COLUMN_NAME.fullmatch(_LAYOUT_SPACE.sub("", line)))
+
+
 def _is_furniture(line: str) -> bool:
-    """A list bullet, a breadcrumb, a header-block line or a bare column name: the page's
-    or the archiver's, never the document's own title."""
-    compact = _LAYOUT_SPACE.sub("", line)
-    return bool(
-        BULLET.match(line) or BREADCRUMB.search(line) or _HEADER_LINE.match(line)
-        or COLUMN_NAME.fullmatch(compact)
-    )
+    """Never a document's own title by itself: page furniture or a bare column name."""
+    return _is_page_furniture(line) or _is_column_name(line)
 
 
 def _is_title_fragment(line: str) -> bool:
@@ -256,9 +275,11 @@ def read_metadata(
     header, body = read_header_block(text)
     meta.column, meta.source_url = header.get("column"), header.get("source_url")
     body_title = title_from_text(body)
+    opening = _NAMED_IN_OPENING.search(body[:600])
+    named = opening.group(1) if opening else None
     candidates = [
         clean_title(t)
-        for t in (html_meta.get("articletitle"), header.get("title"), body_title, title_hint)
+        for t in (html_meta.get("articletitle"), header.get("title"), body_title, title_hint, named)
         if t and t.strip() and not _is_furniture(t.strip())
     ]
     meta.title = candidates[0] if candidates else None
@@ -275,6 +296,10 @@ def read_metadata(
     if meta.agency is None and header.get("issuer"):
         meta.agency = header["issuer"]
         meta.warnings.append("metadata: agency not in title; taken from the header's 发布机构")
+    compiled_by = _COMPILED_BY.search(body[:600])
+    if meta.agency is None and compiled_by:
+        meta.agency = compiled_by.group(1)
+        meta.warnings.append("metadata: agency not in title; taken from 由…编制")
     if meta.agency is None:
         meta.agency = _agency_fallback(html_meta, page_text or body, meta.warnings)
 

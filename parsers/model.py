@@ -90,9 +90,8 @@ class Slot(str):
         slot.source = source
         return slot
 
-    def __getnewargs__(self) -> tuple[str, SourceCell]:  # type: ignore[override]
-        """Pickled with its source: reports cross process boundaries (the parse worker)."""
-        return str(self), self.source
+    def __reduce__(self) -> tuple[type[Slot], tuple[str, SourceCell]]:
+        return (Slot, (str(self), self.source))
 
 
 def source_of(text: str) -> SourceCell | None:

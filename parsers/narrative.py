@@ -33,16 +33,18 @@ class NarrativeFigure:
 _PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "received": (
         re.compile(
-            rf"(?:收到|受理|新收)(?:和办理)?{_NOT_APPEAL}{{0,10}}?(?:申请|依申请公开)"
+            rf"(?:收到|受理|新收|接收)(?:和办理)?{_NOT_APPEAL}{{0,24}}?(?:申请|依申请公开)"
             rf"{_NOT_APPEAL}{{0,4}}?{_NUMBER}"
         ),
-        re.compile(r"(未收到|没有收到)(?:任何)?(?:政府信息公开|依申请公开)?申请"),
+        re.compile(r"(未收到|没有收到|未接到|没有接到)(?:任何)?(?:政府)?(?:信息公开|依申请公开)?申请"),
     ),
     "carried_over": (
         re.compile(rf"上一?年度?结转(?:的)?(?:政府信息公开)?(?:申请)?{_NUMBER}"),
     ),
     "total_processed": (
-        re.compile(rf"(?:办结|已经?答复|答复政府信息公开申请)(?:政府信息公开申请)?{_NUMBER}"),
+        re.compile(
+            rf"(?:办结|已经?答复|答复政府信息公开申请)(?:政府信息公开申请|依申请公开(?:申请)?)?{_NUMBER}"
+        ),
     ),
     "carried_forward": (
         re.compile(rf"{_NUMBER}{_NO_SPLIT}{{0,20}}?(?:结转|顺延|转)(?:至|到)?下一?年度"),

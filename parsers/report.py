@@ -27,12 +27,14 @@ from lxml import etree
 from parsers.checks import check_identities, infer_missing
 from parsers.classify import classify
 from parsers.decode import decode_bytes
+from parsers.flattened import unflatten
 from parsers.html_grid import check_spans, grids_from_html
 from parsers.layout_text import grids_from_text
 from parsers.legacy_statistics import read_legacy_statistics
 from parsers.metadata import read_metadata
 from parsers.model import Extracted, Grid, Report
 from parsers.narrative import check_narrative
+from parsers.run_resolution import resolve_runs
 from parsers.sections import split_sections
 from parsers.tables import read_tables
 from parsers.text_normalize import normalize_text
@@ -235,7 +237,7 @@ def _assemble(
     text_grids: list[Grid] = []
     if reading is None or reading.template is None:
         # Tables pasted as text (or grids no template matches): lay them out from lines.
-        text_grids = grids_from_text(text)
+        text_grids = grids_from_text(unflatten(text))
         from_text = read_tables(text_grids)
         if reading is None or from_text.template is not None:
             reading = from_text
@@ -278,7 +280,11 @@ def _assemble(
         if verdict.template is not None:
             report.warnings.append("tables: no statistics table recognised")
         return report
-    infer_missing(reading.template, reading.tables, reading.cells)
+    resolve_runs(
+        reading.template, reading.tables, reading.cells, reading.ambiguous_runs, report.warnings,
+        reading.unread,
+    )
+    infer_missing(reading.template, reading.tables, reading.cells, keep_blank=reading.unread)
     report.tables = reading.tables
     report.cells = reading.cells
     report.checks = check_identities(reading.template, reading.tables, reading.cells)

@@ -16,28 +16,29 @@ invented: a column nobody filled stays None until an identity fixes it (checks.p
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 
 from parsers import labels
-from parsers.digit_runs import GLUED, DigitRun, total_last, unique_split
+from parsers.digit_runs import (
+    GLUED,
+    AmbiguousRun,
+    DigitRun,
+    appeals_totals,
+    one_digit_each,
+    splits,
+    total_last,
+    unique_split,
+)
+from parsers.key_schema import load_key_schema
 from parsers.model import CanonicalTable, Cell, Grid, Number, Slot, source_of
 from parsers.text_normalize import normalize_cell
 from parsers.values import NotAValue, is_value_text, parse_count, parse_fee, parse_number
 
-SCHEMA_PATH = Path(__file__).with_name("report_tables.json")
 APPEALS_ROWS = ("review", "litigation_direct", "litigation_after_review")
 _NUMBERED_ITEM = re.compile(r"^\d{1,2}[.、]\D")
-
-
-@cache
-def key_schema() -> dict:
-    """parsers/report_tables.json: the canonical keys, labels and identities."""
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
 @cache
@@ -48,7 +49,7 @@ def table_layout(template: str) -> dict[str, dict[str, tuple[str, ...]]]:
     other.* rows, never both: the schema describes `other` in 2021 reports as a sum, and a
     sum the report did not print is not a figure to store.
     """
-    tables = key_schema()["tables"]
+    tables = load_key_schema()["tables"]
     active = {
         row: tuple(spec["cols"])
         for row, spec in tables["active"]["templates"][template]["rows"].items()
@@ -83,6 +84,10 @@ class TableReading:
     tables: dict[str, CanonicalTable] = field(default_factory=dict)
     cells: list[Cell] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    ambiguous_runs: list[AmbiguousRun] = field(default_factory=list)  # for run_resolution
+    # (table, row, col) of figures printed as a digit run that could not be split: printed,
+    # so never inferred from an identity (the run would contradict the inferred value)
+    unread: set[tuple[str, str, str]] = field(default_factory=set)
 
 
 @dataclass
@@ -132,6 +137,11 @@ def _classify(grid_index: int, raw: list[str]) -> _Row | None:
     if not values and not found:
         return None
     return _Row(grid_index, cells, values, found)
+
+
+def _is_appeals_run(text: str) -> bool:
+    """The appeals line's 15 figures glued together: no single count is that long."""
+    return len(text) >= 15 and text.isdigit()
 
 
 def _glued_row(cell: str) -> tuple[str, str] | None:
@@ -285,7 +295,8 @@ class _StreamReader:
             self._switch(None)
             self.grid = row.grid
             self.block += 1
-            if appeals_waiting and not row.labels and len(row.values) >= 5:
+            one_run = len(row.values) == 1 and _is_appeals_run(row.values[0][1])
+            if appeals_waiting and not row.labels and (len(row.values) >= 5 or one_run):
                 self.table = "appeals"
                 self.block = self.appeals_block
         found = [(pos, text) for pos, text in row.labels if labels.is_label_text(text)]
@@ -507,6 +518,8 @@ class _Assigner:
         self.warnings: list[str] = []
         self.filled: set[tuple[str, str]] = set()
         self.trusted: dict[tuple[int, str, int], bool] = {}
+        self.ambiguous_runs: list[AmbiguousRun] = []
+        self.unread: set[tuple[str, str, str]] = set()
 
     def run(self) -> None:
         by_grid_table: dict[tuple[int, str], list[_Record]] = {}
@@ -553,26 +566,48 @@ class _Assigner:
     def _assign_run(self, record: _Record, cols: tuple[str, ...], run: str) -> None:
         """A row printed as one glued digit run: split only where the row total forces it."""
         name = f"{record.table}: row {record.row}"
-        split = None
-        if record.table in ("requests", "appeals") and cols[-1] == "total":
-            split = unique_split(str(run), len(cols), total_last)
+        split = one_digit_each(str(run), len(cols))
+        why = "one digit per column, the only split of a run that long"
+        if split is None and not (record.table in ("requests", "appeals") and cols[-1] == "total"):
+            self.warnings.append(
+                f"{name} is printed as one digit run {str(run)!r} and has no row total to"
+                " decide how to split it, so it is not read"
+            )
+            self.unread.update((record.table, record.row, col) for col in cols)
+            return
+        if split is None:
+            candidates = splits(str(run), len(cols), total_last)
+            if len(candidates) > 1:  # the column identities may decide (run_resolution)
+                self.ambiguous_runs.append(
+                    AmbiguousRun(record.table, record.row, tuple(cols), str(run), candidates)
+                )
+                return
+            split = candidates[0] if candidates else None
+            why = "the only split whose figures add up to the printed total"
         if split is None:
             self.warnings.append(
-                f"{name} is printed as one digit run {str(run)!r}; no single split of it into"
-                f" {len(cols)} figures fits the row total, so it is not read"
+                f"{name} is printed as one digit run {str(run)!r}; no split of it into"
+                f" {len(cols)} figures adds up to the row total, so it is not read"
             )
+            self.unread.update((record.table, record.row, col) for col in cols)
             return
-        first = len(self.cells)
-        for col, value in zip(cols, split, strict=True):
-            self._store(record.table, record.row, col, str(value), None)
-        for cell in self.cells[first:]:
-            cell.inferred = True
-            cell.raw = str(run)
+        self._store_split(record.table, [record.row] * len(cols), list(cols), split, str(run))
         shown = " ".join(str(value) for value in split)
         self.warnings.append(
-            f"{name} is printed as one digit run {str(run)!r}; split as {shown}, the only split"
-            " whose figures add up to the printed total (cells marked inferred)"
+            f"{name} is printed as one digit run {str(run)!r}; split as {shown}, {why}"
+            " (cells marked inferred)"
         )
+
+    def _store_split(
+        self, table: str, rows: list[str], cols: list[str], split: list[int], run: str
+    ) -> None:
+        """Store the figures a digit run was split into, marked inferred, raw the run."""
+        first = len(self.cells)
+        for row, col, value in zip(rows, cols, split, strict=True):
+            self._store(table, row, col, str(value), None)
+        for cell in self.cells[first:]:
+            cell.inferred = True
+            cell.raw = run
 
     def _by_header(
         self,
@@ -675,6 +710,9 @@ class _Assigner:
         header = self.headers.get(("appeals", record.block))
         slots = sorted(header.positions) if header else []
         values = record.values
+        if len(values) == 1 and _is_appeals_run(values[0][1]):
+            self._assign_appeals_run(values[0][1])
+            return
         if (
             not record.merged and len(slots) == 15
             and all(pos in header.positions for pos, _ in values)
@@ -691,6 +729,24 @@ class _Assigner:
         for index, (_, text) in enumerate(values[:15]):
             self._store("appeals", APPEALS_ROWS[index // 5], cols[index % 5], text, None)
 
+    def _assign_appeals_run(self, run: str) -> None:
+        """The appeals line's 15 figures glued into one run: split where the totals force it."""
+        cols = list(self.layout["appeals"]["review"])
+        split = one_digit_each(run, 15) or unique_split(run, 15, appeals_totals)
+        if split is None:
+            self.warnings.append(
+                f"appeals: the appeals line is printed as one digit run {run!r}; no single split"
+                " into 15 figures fits the three totals, so it is not read"
+            )
+            self.unread.update(("appeals", row, col) for row in APPEALS_ROWS for col in cols)
+            return
+        rows = [APPEALS_ROWS[index // 5] for index in range(15)]
+        self._store_split("appeals", rows, cols * 3, split, run)
+        self.warnings.append(
+            f"appeals: the appeals line is printed as one digit run {run!r}; split as"
+            f" {' '.join(str(v) for v in split)} (cells marked inferred)"
+        )
+
     def _store(self, table: str, row: str, col: str, text: str, header: str | None) -> None:
         if (table, f"{row}/{col}") in self.filled:
             self.warnings.append(f"{table}: {row}/{col} printed twice; kept the first")
@@ -702,7 +758,7 @@ class _Assigner:
             self.warnings.append(f"{table}: {row}/{col} {text!r} is not a figure; left blank")
             value = None
         self.tables[table][row][col] = value
-        self.cells.append(Cell(table=table, row=row, col=col, value=value, raw=text))
+        self.cells.append(Cell(table=table, row=row, col=col, value=value, raw=str(text)))
 
     def _parse(self, table: str, row: str, col: str, text: str, header: str | None) -> Number | None:
         if table == "active":
@@ -737,4 +793,6 @@ def read_tables(grids: list[Grid]) -> TableReading:
         tables=assigner.tables,
         cells=assigner.cells,
         warnings=reader.warnings + assigner.warnings,
+        ambiguous_runs=assigner.ambiguous_runs,
+        unread=assigner.unread,
     )

@@ -14,6 +14,12 @@ History:
     legacy statistics tables, "(一)"/"第一部分" section headings).
 2 — section headings marked up as <h1>-<h6> are kept (trafilatura dropped them, so such
     pages had no sections and lost their heading lines from `Report.text`).
+3 — grid slots keep their source cell (equal neighbouring figures are no longer
+    collapsed); titles never from list bullets, breadcrumbs, column names or metadata
+    header blocks; list pages and letters are not reports; publication dates only from
+    meta tags and date lines; tables flattened onto one line cut back into rows, glued
+    digit runs split when the row totals (or, together, the column totals) force it;
+    `narrative` checks; a report named in its opening sentence, 由…编制 agencies.
 """
 
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"

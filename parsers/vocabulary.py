@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 
 # Chinese characters (CJK Unified Ideographs with Extension A, compatibility ideographs),
-# as a character-class body, and with CJK punctuation and full-width forms added.
+# as a character-class body.
 CJK = "\u3400-\u9fff\uf900-\ufaff"
-CJK_WITH_PUNCTUATION = CJK + "\u3000-\u303f\uff00-\uffef"
 
 YEAR = re.compile(r"((?:19|20)\d\d)(?=年|年度|\D|$)")
 

@@ -19,8 +19,8 @@ from typing import Any
 
 from archive.report_layout import describe_failure
 from parsers.errors import UnreadableDocument
+from parsers.key_schema import load_key_schema
 from parsers.model import Report, json_default
-from parsers.tables import key_schema
 
 # The record's leading keys, in the order the issue fixes; the rest follow.
 RECORD_ORDER = (
@@ -91,7 +91,7 @@ def record(report: Report, filename: str) -> dict[str, Any]:
 
 def _labels(table: str, template: str) -> tuple[dict[str, str], dict[str, str]]:
     """(row key -> label path, col key -> label path) in the schema's order."""
-    spec = key_schema()["tables"][table]
+    spec = load_key_schema()["tables"][table]
     if table == "active":
         layout = spec["templates"][template]
         return {k: v["label"] for k, v in layout["rows"].items()}, layout["cols"]
@@ -125,7 +125,7 @@ def render_tables(report: Report, filename: str) -> str:
     inferred = {(c.table, c.row, c.col) for c in report.cells if c.inferred}
     for table, rows in report.tables.items():
         row_labels, col_labels = _labels(table, report.template or "2021")
-        lines.append(f"\n[{key_schema()['tables'][table]['label']}]")
+        lines.append(f"\n[{load_key_schema()['tables'][table]['label']}]")
         lines.extend(_render_table(table, rows, row_labels, col_labels, inferred))
     if inferred:
         lines.append("\n* 推算：报告未印此数，由表内恒等式推算 · inferred from an identity of the template")

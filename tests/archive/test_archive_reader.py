@@ -82,7 +82,8 @@ def test_report_page_header_says_who_when_and_where_from(client):
     assert fields["模板"].startswith("2021年模板") and fields["发布日期"] == "2024-03-05"
     assert fields["来源网址"] == URL_2023
     assert fields["首次抓取"] == fields["最近抓取"] == "2024-03-06T08:00:00Z"
-    assert fields["已删除"] == "否 · no" and fields["核对"] == "39 项，2 项未通过"
+    # 36 requests + 3 appeals identities + 1 narrative check (the 收到申请 count in words)
+    assert fields["已删除"] == "否 · no" and fields["核对"] == "40 项，2 项未通过"
     (raw,) = page.xpath('//a[@class="zfxxgk-raw"]/@href')
     assert raw == f"/-/zfxxgk/raw/archive/{hashlib.sha256(late_2023_report()).hexdigest()}"
     assert client.get(raw).content == late_2023_report()  # the archived original, byte for byte

@@ -128,7 +128,8 @@ def test_stored_views_agree_with_the_old_views_after_records(tmp_path):
     # 深州 2021 (page and attachment: the page's 200 cells win), 2023, 2019 (no portal), 开原.
     assert counts["latest_reports"] == 4
     assert counts["report_candidates"] == 5
-    assert counts["failed_checks"] == 2  # 2023: received 99 ≠ 14 (row total and balance)
+    # 2023: received 99 ≠ 14 (row total and balance), and the narrative check (text says 14)
+    assert counts["failed_checks"] == 3
     assert counts["version_changes"] > 1  # the page gained its tables; the attachment 14 → 20
     assert counts["missing_reports"] == 3  # 开原 2023, 深州 without portal 2021 and 2023
     assert names == {"深州市人民政府", "开原市", None}  # the registry's new name reached the rows

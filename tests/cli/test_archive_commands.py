@@ -59,13 +59,16 @@ def test_ingest_names_failing_checks_and_warnings_in_chinese(db_path, tmp_path, 
     assert main(["ingest", str(db_path), str(SHENZHOU), str(wrong), str(old)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "全部通过" in lines[0] and "未通过" not in lines[0]
-    assert lines[1].startswith(f"{wrong}: ") and "2 项核对未通过 · 2 checks fail" in lines[1]
-    assert lines[2:4] == [
+    # the two identities, and the narrative check: the text says 14 received, the table 16
+    assert lines[1].startswith(f"{wrong}: ") and "3 项核对未通过 · 3 checks fail" in lines[1]
+    assert lines[2:5] == [
         "  ! 一、本年新收政府信息公开申请数量：自然人 + 法人或其他组织各列 = 14 ≠ 16 = 总计",
         "  ! 总计列：本年新收 + 上年结转 = 16 ≠ 14 = 办理结果总计 + 结转下年度",
+        "  ! 正文所述 14 ≠ 16 = 表格一、本年新收政府信息公开申请数量（总计）",
     ]
-    assert lines[4].startswith(f"{old}: ") and "2018" in lines[4]
-    assert lines[5].startswith("  提示 · warning: tables: a 2021-template table in a 2018 report")
+    assert lines[5].startswith("  提示 · warning: narrative: the text says")
+    assert lines[6].startswith(f"{old}: ") and "2018" in lines[6]
+    assert lines[7].startswith("  提示 · warning: tables: a 2021-template table in a 2018 report")
 
 
 def test_ingest_with_url_and_a_missing_file(db_path, tmp_path, capsys):

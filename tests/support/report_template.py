@@ -6,12 +6,9 @@ Taken from the canonical schema (parsers/report_tables.json, itself checked agai
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from parsers.key_schema import load_key_schema
 
-_SCHEMA = Path(__file__).resolve().parents[2] / "parsers" / "report_tables.json"
-
-SECTION_HEADINGS: dict[str, str] = json.loads(_SCHEMA.read_text(encoding="utf-8"))["sections"]
+SECTION_HEADINGS: dict[str, str] = load_key_schema()["sections"]
 
 
 def heading_starts(sections: dict[str, str]) -> dict[str, str]:
