@@ -88,7 +88,9 @@ def _scan_sheet(
                 if element.tag.endswith("}c") or element.tag == "c":
                     cells += 1
                     if cells > limits.MAX_SHEET_CELLS:
-                        _check_cells(cells, title, "holds more than")
+                        raise UnreadableDocument(
+                            f"sheet {title} holds more than {limits.MAX_SHEET_CELLS} cells"
+                        )
                 elif element.get("ref"):
                     try:
                         c0, r0, c1, r1 = range_boundaries(element.get("ref"))
