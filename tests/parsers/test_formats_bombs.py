@@ -157,7 +157,7 @@ def test_xlsx_with_overlapping_merges_is_bounded(monkeypatch):
     monkeypatch.setattr(limits, "MAX_SHEET_CELLS", 5_000)
     book = openpyxl.Workbook()
     sheet = book.active
-    for r in range(1, 51):
+    for _ in range(50):
         sheet.append(list(range(50)))
     merges = b"".join(b'<mergeCell ref="A1:AX50"/>' for _ in range(10))
     out = io.BytesIO()
