@@ -166,6 +166,18 @@ def looped_xls(xls: bytes) -> bytes:
     return xls[:start] + bytes(sector) + xls[start + sector:]
 
 
+def freed_allocation_table(ole: bytes) -> bytes:
+    """An OLE2 file (DOC, XLS) whose first sector allocation table sector reads "free" (0xFF).
+
+    Every chain then ends on a free sector instead of the end-of-chain mark, which xlrd's
+    compound-file reader checks with a bare `assert`.
+    """
+    first = int.from_bytes(ole[0x4C:0x50], "little", signed=True)  # header: first SAT sector
+    sector = 1 << int.from_bytes(ole[0x1E:0x20], "little")
+    start = 512 + first * sector
+    return ole[:start] + b"\xff" * sector + ole[start + sector:]
+
+
 def gridspan_bomb_docx(base: bytes, span: int = 1_000_000_000, cells: int = 1) -> bytes:
     """`base` (a DOCX with tables) whose first `cells` table cells span `span` grid columns."""
     out = io.BytesIO()

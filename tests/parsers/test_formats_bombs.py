@@ -194,6 +194,12 @@ def test_xls_whose_sector_chain_loops_is_refused_at_once(xls_body):
     assert "broken sector chain" in _refused(body, "report.xls")
 
 
+def test_doc_whose_allocation_table_is_freed_is_unreadable():
+    doc = convert(to_docx(["某县2021年政府信息公开工作年度报告", TABLE]), source_suffix=".docx", target="doc")
+    reason = _refused(bombs.freed_allocation_table(doc), "report.doc")
+    assert reason.startswith("damaged DOC file")
+
+
 # --- DOCX and OFD ----------------------------------------------------------------------
 
 
