@@ -144,6 +144,76 @@ def huge_sheet_xlsx(rows: int = 100, cols: int = 100, declared: str | None = "A1
     return out.getvalue()
 
 
+def unresolvable_mediabox_pdf() -> bytes:
+    """A one-page PDF whose MediaBox points at an object that does not exist."""
+    return _pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox 9 0 R /Contents 4 0 R >>",
+        _stream(b"", b"BT /F1 12 Tf 72 700 Td (x) Tj ET"),
+    ])
+
+
+def looped_xls(xls: bytes) -> bytes:
+    """An XLS whose first short-sector allocation sector is zeroed (1 KB of zeros or less).
+
+    Every entry then points at sector 0, so each small stream's chain loops on itself:
+    the damage a zeroed disk block does to a small spreadsheet.
+    """
+    first = int.from_bytes(xls[0x3C:0x40], "little", signed=True)  # header: first SSAT sector
+    sector = 1 << int.from_bytes(xls[0x1E:0x20], "little")
+    start = 512 + first * sector
+    return xls[:start] + bytes(sector) + xls[start + sector:]
+
+
+def freed_allocation_table(ole: bytes) -> bytes:
+    """An OLE2 file (DOC, XLS) whose first sector allocation table sector reads "free" (0xFF).
+
+    Every chain then ends on a free sector instead of the end-of-chain mark, which xlrd's
+    compound-file reader checks with a bare `assert`.
+    """
+    first = int.from_bytes(ole[0x4C:0x50], "little", signed=True)  # header: first SAT sector
+    sector = 1 << int.from_bytes(ole[0x1E:0x20], "little")
+    start = 512 + first * sector
+    return ole[:start] + b"\xff" * sector + ole[start + sector:]
+
+
+def gridspan_bomb_docx(base: bytes, span: int = 1_000_000_000, cells: int = 1) -> bytes:
+    """`base` (a DOCX with tables) whose first `cells` table cells span `span` grid columns."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"<w:tc><w:tcPr>", b'<w:tc><w:tcPr><w:gridSpan w:val="%d"/>' % span, cells)
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+def damage_member(package: bytes, name: str, *, encrypted: bool = False) -> bytes:
+    """A zip package whose member `name` no longer inflates, or (`encrypted`) is flagged
+    as needing a password: the damage zlib and zipfile report with their own errors."""
+    body = bytearray(package)
+    if encrypted:
+        body[_central_entry(package, name) + 8] |= 0x01  # general-purpose flag bit 0
+        return bytes(body)
+    local = zipfile.ZipFile(io.BytesIO(package)).getinfo(name).header_offset
+    name_length = int.from_bytes(package[local + 26:local + 28], "little")
+    extra_length = int.from_bytes(package[local + 28:local + 30], "little")
+    body[local + 30 + name_length + extra_length] = 0x07  # a deflate block of reserved type 3
+    return bytes(body)
+
+
+def _central_entry(body: bytes, name: str) -> int:
+    """Offset of `name`'s entry in the zip's central directory."""
+    position = body.index(b"PK\x01\x02")
+    while True:
+        length = int.from_bytes(body[position + 28:position + 30], "little")
+        if body[position + 46:position + 46 + length].decode("utf-8") == name:
+            return position
+        position = body.index(b"PK\x01\x02", position + 46)
+
+
 def mutations(body: bytes, count: int, seed: int = 0) -> Iterator[tuple[str, bytes]]:
     """`count` damaged copies of `body`: (what was done, bytes), reproducible from `seed`."""
     rng = random.Random(seed)

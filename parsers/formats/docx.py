@@ -65,12 +65,16 @@ def _blocks(container: etree._Element) -> Iterator[etree._Element]:
 def table_grid(tbl: etree._Element) -> Grid:
     """The matrix a Word table shows, merged cells' text repeated in every slot."""
     rows: list[list[str]] = []
+    slots = widest = 0
     for tr in tbl.iterchildren(_TR):
         row: list[str] = []
-        before = _int_prop(tr, "w:trPr/w:gridBefore")
+        before = min(max(0, _int_prop(tr, "w:trPr/w:gridBefore")), limits.MAX_SPAN)
         row.extend([""] * before)
         for tc in _row_cells(tr):
-            span = max(1, _int_prop(tc, "w:tcPr/w:gridSpan"))
+            # gridSpan="1000000000" is one attribute: cap it, and the table's slots in all
+            span = min(max(1, _int_prop(tc, "w:tcPr/w:gridSpan")), limits.MAX_SPAN)
+            slots += span
+            limits.check_table(1, slots, "DOCX table")
             vmerge = tc.find(qn("w:tcPr") + "/" + qn("w:vMerge"))
             is_continuation = vmerge is not None and vmerge.get(_VAL) in (None, "continue")
             text = _cell_text(tc)
@@ -81,8 +85,9 @@ def table_grid(tbl: etree._Element) -> Grid:
                 else:
                     row.append(text)
         rows.append(row)
-    width = max((len(r) for r in rows), default=0)
-    return [r + [""] * (width - len(r)) for r in rows]
+        widest = max(widest, len(row))
+        limits.check_table(len(rows), widest, "DOCX table")
+    return [r + [""] * (widest - len(r)) for r in rows]
 
 
 def _row_cells(tr: etree._Element) -> Iterator[etree._Element]:

@@ -30,7 +30,6 @@ MAX_PAGE_CHARS = 100_000  # characters on one PDF page
 MAX_SHEET_CELLS = 200_000  # cells read from one spreadsheet (a report sheet has hundreds)
 MAX_TABLE_CELLS = 100_000  # slots of one table's grid once its merged cells are expanded
 MAX_SPAN = 200  # columns or rows one merged cell may cover
-MAX_NESTING = 200  # element depth of an HTML page or an OFD/DOCX part
 MAX_PATH_SEGMENTS = 5_000  # ruling-line segments on one OFD page
 MAX_TEXT_RUNS = 50_000  # positioned text runs on one OFD page
 CONVERT_TIMEOUT_S = 60  # one LibreOffice conversion

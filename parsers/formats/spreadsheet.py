@@ -46,6 +46,13 @@ def _xlsx_sheets(body: bytes) -> list[tuple[str, Grid]]:
     import openpyxl
 
     archive = limits.open_zip(body, "XLSX")
+    # Scanned before openpyxl opens the book: looking for a dimension the sheet does not
+    # declare, openpyxl's read-only mode parses the whole sheet.
+    scanned = {
+        name: _scan_sheet(archive, name, name)
+        for name in archive.namelist()
+        if name.startswith("xl/worksheets/") and name.endswith(".xml")
+    }
     try:
         book = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises assorted errors on damaged parts
@@ -53,9 +60,8 @@ def _xlsx_sheets(body: bytes) -> list[tuple[str, Grid]]:
     sheets = []
     try:
         for sheet in book.worksheets:
-            if sheet.max_row and sheet.max_column:
-                _check_cells(sheet.max_row * sheet.max_column, sheet.title, "declares")
-            merges = _scan_sheet(archive, sheet._worksheet_path, sheet.title)
+            path = sheet._worksheet_path
+            merges = scanned[path] if path in scanned else _scan_sheet(archive, path, sheet.title)
             sheet.reset_dimensions()  # stream every cell, not only the declared range
             grid: Grid = []
             cells = 0
@@ -84,11 +90,15 @@ def _scan_sheet(
     cells = 0
     try:
         with archive.open(path) as source:
-            for _, element in etree.iterparse(source, tag=("{*}c", "{*}mergeCell")):
-                if element.tag.endswith("}c") or element.tag == "c":
+            for _, element in etree.iterparse(source, tag=("{*}c", "{*}mergeCell", "{*}dimension")):
+                if element.tag.endswith("dimension"):
+                    _check_declared(element.get("ref"), title)
+                elif element.tag.endswith("}c") or element.tag == "c":
                     cells += 1
                     if cells > limits.MAX_SHEET_CELLS:
-                        _check_cells(cells, title, "holds more than")
+                        raise UnreadableDocument(
+                            f"sheet {title} holds more than {limits.MAX_SHEET_CELLS} cells"
+                        )
                 elif element.get("ref"):
                     try:
                         c0, r0, c1, r1 = range_boundaries(element.get("ref"))
@@ -104,6 +114,18 @@ def _scan_sheet(
     except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
         raise UnreadableDocument(f"XLSX sheet {title} is damaged: {exc}") from exc
     return merges
+
+
+def _check_declared(ref: str | None, title: str) -> None:
+    """Refuse a sheet whose declared range (`<dimension ref="A1:XFD1048576"/>`) is over the limit."""
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        c0, r0, c1, r1 = range_boundaries(ref or "")
+    except (ValueError, TypeError):
+        return  # no usable declaration: the cells are counted anyway
+    if None not in (c0, r0, c1, r1):
+        _check_cells((r1 - r0 + 1) * (c1 - c0 + 1), title, "declares")
 
 
 def _xls_sheets(body: bytes) -> list[tuple[str, Grid]]:
