@@ -137,7 +137,7 @@ SELECT l.agency AS 机关, l.year AS 年度, l.province AS 省份, l.city AS 城
   h.carried_forward AS 结转下年度, h.review AS 行政复议, h.litigation AS 行政诉讼,
   l.checks_failed AS 未通过核对, l.template, l.url, l.report_id
 FROM report_index l INDEXED BY latest_agency
-JOIN report_headlines h ON h.report_id = l.report_id
+LEFT JOIN report_headlines h ON h.report_id = l.report_id
 WHERE l.rank = 1 AND l.template IN ('2019', '2021')
 ORDER BY l.agency, l.year
 """

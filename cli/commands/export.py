@@ -1,4 +1,5 @@
-"""`zfxxgk export archive.db --format csv|jsonl [-o FILE]`: one row per agency and year.
+"""`zfxxgk export archive.db --format csv|jsonl|warc [-o FILE]`: one row per agency and year,
+or the whole fetch log as WARC (see archive.warc).
 
 Researchers load the figures into a spreadsheet or pandas; they get the report the
 archive shows for each agency and year (see the latest_reports view) with one column
@@ -18,6 +19,7 @@ from decimal import Decimal
 
 from archive.schema import canonical_cells
 from archive.store import Archive
+from archive.warc import write_warc
 from cli.commands import open_archive
 from parsers.model import json_default
 
@@ -52,7 +54,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="One row per agency and year, one column per canonical cell.",
     )
     parser.add_argument("archive", help="archive file")
-    parser.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    parser.add_argument(
+        "--format",
+        choices=["csv", "jsonl", "warc"],
+        default="csv",
+        help="csv or jsonl: the wide table; warc: every fetch as WARC records (gzipped)",
+    )
     parser.add_argument("-o", "--output", help="output file (default: standard output)")
     parser.set_defaults(func=run)
 
@@ -91,6 +98,10 @@ def run(args: argparse.Namespace) -> int:
     archive = open_archive(args.archive, "export")
     if archive is None:
         return 1
+    if args.format == "warc":
+        with archive, _binary_output(args.output) as out:
+            write_warc(archive.db, out)
+        return 0
     with archive, _output(args.output) as out:
         if args.format == "csv":
             writer = csv.DictWriter(out, REPORT_COLUMNS + value_columns(archive))
@@ -100,6 +111,10 @@ def run(args: argparse.Namespace) -> int:
             for row in wide_rows(archive, exact_text=False):
                 out.write(json.dumps(row, ensure_ascii=False, default=json_default) + "\n")
     return 0
+
+
+def _binary_output(path: str | None):
+    return nullcontext(sys.stdout.buffer) if path is None else open(path, "wb")
 
 
 def _output(path: str | None):
