@@ -68,18 +68,6 @@ def store_report(
             return report_id
 
 
-def versions_to_reparse(db: sqlite_utils.Database, *, all_versions: bool) -> list[dict]:
-    """Versions no parse by this PARSER_VERSION covers yet (every version with `all_versions`)."""
-    return list(
-        db.query(
-            "SELECT id, document_id, sha256, content_type FROM versions v WHERE :all OR NOT "
-            "EXISTS (SELECT 1 FROM reports r WHERE r.version_id = v.id AND r.parser_version = "
-            ":parser) ORDER BY id",
-            {"all": all_versions, "parser": PARSER_VERSION},
-        )
-    )
-
-
 def _insert_report(
     db: sqlite_utils.Database, version_id: int, document_id: int, parsed: Parsed
 ) -> int:
