@@ -250,6 +250,13 @@ WHERE l.rank = 1
 ORDER BY l.agency, l.year, s.position
 """
 
+# Sections 一-六, cut from the report text they are spans of (see report_section_spans).
+_REPORT_SECTIONS = """
+SELECT s.report_id, s.section, s.heading,
+  coalesce(s.text, substr(r.text, s.start + 1, s.length)) AS text
+FROM report_section_spans s JOIN reports r ON r.id = s.report_id
+"""
+
 VIEWS: dict[str, str] = {
     "current_reports": _CURRENT_REPORTS,
     "report_candidates": _REPORT_CANDIDATES,
@@ -262,6 +269,7 @@ VIEWS: dict[str, str] = {
     "missing_reports": _MISSING_REPORTS,
     "report_values_labeled": _REPORT_VALUES_LABELED,
     "legacy_statistics": _LEGACY_STATISTICS,
+    "report_sections": _REPORT_SECTIONS,
 }
 
 

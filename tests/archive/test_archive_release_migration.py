@@ -21,7 +21,7 @@ from tests.support.archive import fetch, report_page
 RELEASE = Path(__file__).parents[1] / "fixtures" / "archive" / "release-616a537.db"
 OLD_VIEWS = ["current_reports", "report_candidates", "latest_reports", "headline_figures",
              "requests_wide", "failed_checks", "version_changes", "missing_reports",
-             "report_values_labeled", "legacy_statistics"]  # fmt: skip
+             "report_values_labeled", "legacy_statistics", "report_sections"]  # fmt: skip
 
 
 def view_rows(conn: sqlite3.Connection, name: str, columns: list[str] | None = None):

@@ -14,7 +14,6 @@ from archive import Archive
 from archive import reparse as reparse_module
 from archive import reports as reports_module
 from archive.parse_stage import Parsed, parse_body
-from archive.views import VIEWS
 from tests.support.archive import (
     KAIYUAN,
     PAGE_URL,
@@ -23,7 +22,7 @@ from tests.support.archive import (
     shenzhou_text,
     shenzhou_without_tables,
 )
-from tests.support.legacy_views import create_old_views
+from tests.support.legacy_views import VIEWS, create_old_views
 
 ATTACHMENT_URL = "http://127.0.0.1/szs/xxgk/2022/report.txt"
 KAIYUAN_URL = "http://127.0.0.1/ky/2022/report.txt"
