@@ -255,6 +255,7 @@ def build(path: Path, count: int, bodies: int) -> dict:
                    headers={"content-type": "text/html"})  # fmt: skip
             stats["raw"]["text/html"] += len(body)
         stats["unchanged_per_doc"] = (RECORD_SECONDS[0] - started) / len(sample)
+        stats["sample"] = len(sample)
         started = time.perf_counter()
         for report in sample:
             version = next(
@@ -388,13 +389,20 @@ def main() -> None:
     print(f"ingest: {stats['ingest_per_doc'] * 1000:.2f} ms/document overall, "
           f"{stats['ingest_last_tenth_per_doc'] * 1000:.2f} ms over the last tenth; "
           f"unchanged re-fetch {stats['unchanged_per_doc'] * 1000:.2f} ms; "
-          f"reparse {stats['reparse_per_doc'] * 1000:.2f} ms (sample of {SAMPLE})")  # fmt: skip
+          f"reparse {stats['reparse_per_doc'] * 1000:.2f} ms (sample of {stats['sample']})")  # fmt: skip
     print(
         f"archive: {stats['bytes']:,} bytes for {raw:,} raw = {stats['bytes'] / raw:.3f} per raw byte"
     )
     for kind, size in stats["raw"].items():
         stored = stats["stored"].get(kind) or 0
         print(f"  bodies {kind}: {stored / size if size else 0:.3f} stored bytes per raw byte")
+    pdf_raw, pdf_stored = (
+        stats["raw"]["application/pdf"],
+        stats["stored"].get("application/pdf") or 0,
+    )
+    html_raw = stats["raw"]["text/html"]
+    print(f"  HTML pages: {(stats['bytes'] - pdf_stored) / html_raw:.3f} archive bytes per raw byte "
+          f"(everything but the PDF bodies); PDF: {pdf_stored / pdf_raw if pdf_raw else 0:.3f}")  # fmt: skip
     print("  largest: " + ", ".join(f"{name} {size / raw:.3f}" for name, size in stats["tables"]))
     print("\n| page | status | cold ms | p50 ms | p95 ms |\n|---|---|---|---|---|")
     for row in pages:
