@@ -154,6 +154,9 @@ def _v4_stored_views(db: sqlite_utils.Database) -> None:
         CREATE INDEX agency_years_agency ON agency_years(agency)
         """,
         """
+        CREATE INDEX agency_years_portal ON agency_years(portal_id)
+        """,
+        """
         CREATE TABLE report_years (year INTEGER PRIMARY KEY)
         """,
     ]

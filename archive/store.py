@@ -104,8 +104,10 @@ class Archive:
         """Registry rows keyed by `id`; columns beyond the standard ones are kept too."""
         with self._write():
             rows = list(rows)
+            before = summaries.portal_labels(self.db, [row["id"] for row in rows])
             runs.upsert_portals(self.db, rows)
-            summaries.refresh_portals(self.db, [row["id"] for row in rows])
+            after = summaries.portal_labels(self.db, [row["id"] for row in rows])
+            summaries.refresh_portals(self.db, [p for p in after if after[p] != before.get(p)])
 
     # --- what the crawler asks before fetching -----------------------------------------
 
