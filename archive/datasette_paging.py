@@ -24,11 +24,13 @@ from datasette import hookimpl
 
 from archive.datasette_plugin import _archive_databases
 
-# Views whose rows are computed per row from long-form tables: counting them reads the
-# archive, so their pages say "next page" instead of a total.
+# Views whose rows are computed per row from long-form tables or stored rows joined at
+# read time: counting them reads every row, so their pages say "next page" instead.
 UNCOUNTED = frozenset(
     {
         "requests_wide",
+        "headline_figures",
+        "failed_checks",
         "report_values_labeled",
         "version_history",
         "version_changes",
