@@ -1,7 +1,9 @@
 """The fetch log: one `fetches` row per request, whatever its outcome.
 
-A fetch row is written before its meaning is applied (its outcome is 'pending' until the
-same transaction ends), so every request is in the log even when it changes nothing.
+A fetch row is committed with its body before anything parses it (its outcome is 'pending'
+until the meaning is applied in a second transaction), so every request is in the log even
+when it changes nothing, or when its archive process died while parsing. A pending fetch
+lends no validators to the next request: that document is fetched in full again.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ def log_fetch(
                 "sha256": raw_sha,
                 "document_id": document_id,
                 "redirected_from": to_json(fetch.redirected_from),
+                "fetch_uuid": fetch.fetch_uuid,
             }
         )
         .last_pk
@@ -70,7 +73,7 @@ def conditional_headers(db: sqlite_utils.Database, url: str) -> dict[str, str]:
         return {}
     rows = db.execute(
         "SELECT etag, last_modified FROM fetches WHERE url = ? AND "
-        "(status = 304 OR (status = 200 AND NOT soft_404)) "
+        "outcome != 'pending' AND (status = 304 OR (status = 200 AND NOT soft_404)) "
         "ORDER BY fetched_at DESC, id DESC LIMIT 20",
         [url],
     ).fetchall()
@@ -82,3 +85,19 @@ def conditional_headers(db: sqlite_utils.Database, url: str) -> dict[str, str]:
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     return headers
+
+
+def by_uuid(db: sqlite_utils.Database, fetch_uuid: str) -> tuple[RecordOutcome, str] | None:
+    """The outcome of the fetch recorded under `fetch_uuid`, with its outcome label."""
+    row = db.execute(
+        "SELECT id, document_id, version_id, outcome FROM fetches WHERE fetch_uuid = ?",
+        [fetch_uuid],
+    ).fetchone()
+    if row is None:
+        return None
+    fetch_id, document_id, version_id, label = row
+    outcome = RecordOutcome(fetch_id=fetch_id, document_id=document_id, version_id=version_id,
+                            new_document=label == "new_document",
+                            new_version=label in ("new_document", "new_version"),
+                            gone=label == "gone")
+    return outcome, label

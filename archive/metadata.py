@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
+from markupsafe import escape
+
 TITLE = "政府信息公开工作年度报告档案 · zfxxgk archive"
 
 # Shown on the instance's home page, above the list of databases.
@@ -64,35 +66,101 @@ def _link(database_url: str, path: str, text: str, **params: str) -> str:
     return f'<a href="{database_url}/{path}{query}">{text}</a>'
 
 
-def guide_html(database_url: str) -> str:
-    """The database page's opening: the questions readers come with, each one click away."""
+def guide_html(database_url: str, examples: dict | None = None) -> str:
+    """The database page's opening: the questions readers come with, each one click away.
+
+    `examples` (see `guide_examples`) come from the archive itself, so every example link
+    finds rows; a question the archive has no answer for yet says so instead of linking.
+    """
+    ex = examples or {}
     link = lambda path, text, **params: _link(database_url, path, text, **params)  # noqa: E731
+    none = "（本档案中暂无 · none in this archive yet）"
+    agency, year, agency_year = ex.get("agency"), ex.get("year"), ex.get("agency_year")
+    pages = database_url.rsplit("/", 1)[0] + "/-/zfxxgk"
+    database = database_url.rsplit("/", 1)[-1]
+
+    def page(kind: str, text: str, **params: str) -> str:
+        query = f"?{urlencode(params, quote_via=quote)}" if params else ""
+        return f'<a href="{pages}/{kind}/{database}{query}">{text}</a>'
+
+    figures = (
+        f"{link('agency_across_years', '某机关历年情况 · one agency across years', agency=agency)} "
+        f"(输入机关名称的一部分 · type part of the name); "
+        f"{page('timeline', '历年图表 · timeline with a chart', agency=agency)}; the full application "
+        f"table of one report: "
+        f"{link('requests_wide', '申请情况宽表 · requests_wide', 机关__contains=agency, 年度=str(agency_year))}; "
+        f"every agency at once: {link('headline_figures', '主要数字 · headline_figures')}"
+        if agency
+        else none
+    )
+    compare = (
+        page("compare", f"{year}年各机关比较 · one figure across agencies", year=str(year),
+             scope="province", value=ex["province"], figure="本年新收申请")
+        if year and ex.get("province")
+        else none
+    )
+    report = (
+        f'<a href="{pages}/report/{database}/{ex["report_id"]}">{escape(ex["report_title"])}</a>'
+        if ex.get("report_id")
+        else none
+    )
+    failing = (
+        f"{link('failing_checks', '核对未通过的报告 · reports whose checks fail')}; each failing sum: "
+        f"{link('failed_checks', 'failed_checks')}"
+        if ex.get("failing")
+        else none
+    )
+    across = link("carry_over_checks", "carry_over_checks", result="mismatch")
+    failing += (
+        f"; across years (本年上年结转 ≠ 上年的结转下年度): {across}"
+        if ex.get("carry_over")
+        else "; 跨年核对 · across years: " + link("carry_over_checks", "carry_over_checks")
+    )
+    revised = (
+        f"{link('revised_after_publication', '发布后修改过的报告 · revised after publication')}; "
+        f"every version: {link('version_history', '版本历史 · version_history')}"
+        if ex.get("revised")
+        else none
+    )
+    missing_text = f"{ex.get('miss')}年缺失 · missing_reports"
+    missing = (
+        f"{link('missing_reports', missing_text, year=str(ex.get('miss')))} "
+        f"(按年份筛选 · pick a year; 门户无任何报告的也列出 · portals with no report at all too)"
+        if ex.get("miss")
+        else none
+    )
+    late = link("late_reports", "逾期发布的报告 · late_reports") if ex.get("late") else none
+    search = link("search_text", f"搜索报告全文 · search “{ex.get('word', '复议')}”", q=ex.get("word", "复议"))
+    legacy = (
+        f"; {link('legacy_statistics', '2019年以前的统计表 · pre-2019 statistics tables')}"
+        if ex.get("legacy")
+        else ""
+    )
     return f"""
 <p>中国政府信息公开工作年度报告的存档 · Chinese government information-disclosure annual
 reports: every fetch, version and parse, never overwritten. 从问题开始 · Start from a question:</p>
 <ul>
+<li><b>一份报告原样是什么样？</b> A report as printed, with its source and versions: {report}.</li>
 <li><b>某机关某年收到多少申请、怎样办理？</b> How many requests did an agency receive and how
-were they handled? {link("agency_across_years", "某机关历年情况 · one agency across years", agency="深州")}
-(输入机关名称的一部分 · type part of the name); the full application table of one report:
-{link("requests_wide", "申请情况宽表 · requests_wide", 机关__contains="深州", 年度="2021")};
-every agency at once: {link("headline_figures", "主要数字 · headline_figures")}.</li>
-<li><b>哪些报告数字对不上？</b> Which reports don't add up?
-{link("failing_checks", "核对未通过的报告 · reports whose checks fail")}; each failing sum:
-{link("failed_checks", "failed_checks")}.</li>
+were they handled? {figures}.</li>
+<li><b>同一年各机关相比如何？</b> One figure across the agencies of a province, city or portal: {compare}.</li>
+<li><b>哪些报告数字对不上？</b> Which reports don't add up? {failing}.</li>
 <li><b>哪些报告发布后被修改、改了什么？</b> Which reports were revised after publication, and
-what changed? {link("revised_after_publication", "发布后修改过的报告 · revised after publication")};
-every version: {link("version_history", "版本历史 · version_history")}.</li>
-<li><b>哪些机关某年没有报告？</b> Which agencies have no report for a year?
-{link("missing_reports", "缺失年度 · missing_reports", year="2023")} (按年份筛选 · pick a year).</li>
-<li><b>全文搜索</b> Search report text: {link("search_text", "搜索报告全文 · search", q="复议")}
-(任意长度的词 · any word, two characters too).</li>
+what changed? {revised}.</li>
+<li><b>哪些机关某年没有报告？</b> Which agencies have no report for a year? {missing}.</li>
+<li><b>哪些报告逾期发布？</b> Which reports came out after the deadline (部门、乡镇 1月31日，本级政府
+3月31日，2019年以前 3月31日)? {late}.</li>
+<li><b>每个门户抓取得怎么样？</b> How complete is each portal's crawl?
+{link("portal_coverage", "门户覆盖情况 · portal_coverage")}.</li>
+<li><b>全文搜索</b> Search report text: {search} (任意长度的词 · any word, two characters too).</li>
 <li><b>浏览</b> Browse: {link("latest_reports", "各机关各年度报告 · latest_reports")}
 (省份、城市、年度、模板分面 · facets by province, city, year, template);
-{link("report_values_labeled", "每个数字及中文标签 · every figure with its Chinese label")};
-{link("legacy_statistics", "2019年以前的统计表 · pre-2019 statistics tables")}.</li>
+{link("report_values_labeled", "每个数字及中文标签 · every figure with its Chinese label")}{legacy}.</li>
 </ul>
 <p>{BLANK_NOTE} {INFERRED_NOTE} 每行都能追溯到文件、版本和抓取的原始字节 · every row links to
-its document, version and the exact raw bytes fetched (versions → sha256 → 下载原文 raw body).</p>
+its document, version and the exact raw bytes fetched (versions → sha256 → 下载原文 raw body).
+表格可下载为 Excel 可直接打开的 CSV（页面底部 “excel” 链接）· every table downloads as a CSV
+Excel opens with its Chinese headers (the “excel” link under each table).</p>
 """
 
 
@@ -217,18 +285,65 @@ TABLES: dict[str, dict] = {
         "description": "One row per canonical cell whose value differs from the previous version; ∅/blank = not printed.",
     },
     "missing_reports": {
-        "title": "缺失年度 · Agencies with no report for a year",
+        "title": "缺失年度 · Agencies and portals with no report for a year",
         "description": (
-            "For each agency with at least one report in the archive: every year from its "
-            "first report to the newest year the archive holds, for which the archive has "
-            "no report from it. No report in the archive is not proof that none was "
-            "published: check the portal (url in portals)."
+            "Built on the registry: for every agency with a report, each year from its first "
+            "report to the newest year the archive holds with no report from it (missing = "
+            "agency); for every portal of the registry, each such year for which it has no "
+            "report at all, even a portal never found to publish one (missing = portal). "
+            "No report in the archive is not proof that none was published: check the portal."
         ),
         "columns": {
             "year": "The year with no report",
-            "years_with_report": "Years this agency does have a report for",
+            "years_with_report": "Years this agency (or portal) does have a report for",
+            "missing": "agency: this agency has none that year; portal: no agency of the portal has one",
         },
-        "facets": UNINDEXED_FACETS_OFF,
+        "facets": ["year", "missing", "province", "city"],
+    },
+    "report_deadlines": {
+        "title": "报告发布期限 · Each report against its deadline",
+        "description": (
+            "部门、乡镇街道 by 31 January, 本级政府 (a government's own summary report) by 31 March; "
+            "reports for 2018 and earlier by 31 March. published_or_seen is the date the page "
+            "states, else the day the archive first saw it (date_source)."
+        ),
+        "facets": ["year", "deadline_rule", "province"],
+    },
+    "late_reports": {
+        "title": "逾期发布的报告 · Reports published after the deadline",
+        "description": (
+            "Latest reports whose publication date (or, when the page states none, the day "
+            "the archive first saw them) is after the deadline: 部门、乡镇街道 31 January, "
+            "本级政府 31 March, before 2019 everything 31 March. A first-seen date only bounds "
+            "the publication from above: check date_source."
+        ),
+        "columns": {"days_late": "Days after the deadline", "date_source": "published: stated on the page; first_seen: the archive's first fetch"},
+        "facets": ["year", "deadline_rule", "date_source", "province"],
+    },
+    "portal_coverage": {
+        "title": "门户覆盖情况 · Coverage per portal and crawl",
+        "description": (
+            "One row per portal of the registry and crawl run (newest run first; a portal never "
+            "crawled has one row, status not_crawled): what the crawl listed, archived and failed "
+            "on, and the reports the archive holds per year. Figures a crawler release did not "
+            "record are blank (unknown), not 0."
+        ),
+        "columns": {
+            "status": "ok, errors, failed (errors and nothing listed), no_reports_found, given_up, unfinished, not_crawled, unknown",
+            "reports_per_year": "Latest reports the archive holds for the portal, year：count",
+            "recorded_keys": "The keys the run's summary recorded; a figure whose key is missing shows 未知 (unknown)",
+        },
+        "facets": ["status", "province", "run_id"],
+    },
+    "carry_over_checks": {
+        "title": "跨年核对 · Carried over this year = carried forward last year",
+        "description": (
+            "An agency's 二、上年结转政府信息公开申请数量 in one year's report against "
+            "四、结转下年度继续办理 in its previous year's report, per applicant column. ok 0: "
+            "the two reports disagree (one of them is wrong, or a revision changed one)."
+        ),
+        "columns": {"result": "ok, or mismatch: the two reports disagree (filter on this; ok is the same as 1/0)"},
+        "facets": ["result", "year", "province"],
     },
     "report_values_labeled": {
         "title": "每个数字及中文标签 · Report values with Chinese labels and units",
@@ -426,9 +541,52 @@ ORDER BY l.checks_failed DESC, l.agency, l.year""",
 }
 
 
-def database_metadata(database_url: str) -> dict:
+def database_metadata(database_url: str, examples: dict | None = None) -> dict:
     return {
         "title": TITLE,
-        "description_html": guide_html(database_url),
+        "description_html": guide_html(database_url, examples),
         "tables": TABLES,
     }
+
+
+# Chinese names of the archive's English column keys: shown as the first header of every
+# table and view (the key under it), and as the header of the Excel-ready CSV. Columns
+# already named in Chinese (headline_figures, requests_wide) need none.
+COLUMN_LABELS: dict[str, str] = {
+    "agency": "机关", "year": "年度", "province": "省份", "city": "城市", "template": "模板",
+    "published": "发布日期", "checks_failed": "未通过核对", "checks_total": "核对项数",
+    "n_values": "数字个数", "sources": "来源数", "version_n": "版本", "gone_at": "删除时间",
+    "title": "标题", "url": "网址", "kind": "类型", "version_fetched_at": "版本抓取时间",
+    "first_seen": "首次抓取", "last_seen": "最近抓取", "portal_name": "门户",
+    "portal_id": "门户编号", "report_id": "报告编号", "document_id": "文件编号",
+    "version_id": "版本编号", "parser_version": "解析器版本", "check_name": "核对规则编号",
+    "check_rule": "核对规则", "table_name": "表", "row_key": "行键", "row_label": "行",
+    "col_key": "列键", "col_label": "列", "expected": "左边之和", "actual": "右边之和",
+    "difference": "差额", "n": "版本号", "fetched_at": "抓取时间",
+    "previous_fetched_at": "上一版本抓取时间", "last_fetched_at": "最近抓取时间",
+    "values_changed": "变化的数字个数", "changes": "变化", "body_changed": "正文有变化",
+    "status": "状态", "size": "大小", "fingerprint_kind": "指纹类型", "sha256": "原文",
+    "old_value": "旧值", "new_value": "新值", "years_with_report": "有报告的年度",
+    "missing": "缺失范围", "portal_url": "门户网址", "days_late": "逾期天数",
+    "published_or_seen": "发布日期（或首次抓取）", "date_source": "日期来源",
+    "deadline": "截止日期", "deadline_rule": "截止规则", "reports_listed": "列出的报告",
+    "new_documents": "新文件", "new_versions": "新版本", "not_modified": "未修改",
+    "gone": "已删除", "rejected": "排除的相似链接", "errors": "错误",
+    "error_messages": "错误原因", "short_columns": "未列全的栏目", "columns": "栏目",
+    "budget_hit": "达到的抓取上限", "dead_reason": "放弃原因", "dropped": "范围外的请求",
+    "finished": "已完成", "reports_per_year": "各年度报告数", "reports": "报告数",
+    "agencies": "机关数", "last_successful_crawl": "最近一次成功抓取",
+    "started_at": "开始时间", "run_id": "抓取编号", "carried_over": "本年上年结转",
+    "previous_carried_forward": "上年结转下年度", "ok": "通过", "result": "结果",
+    "previous_report_id": "上年报告编号", "previous_url": "上年报告网址", "value": "数值",
+    "unit": "单位", "inferred": "推算", "raw_text": "原文文字", "value_exact": "精确值",
+    "ocr": "OCR", "position": "序号", "label_path": "指标", "rank": "排名", "reason": "原因",
+    "is_report": "是报告", "text": "正文", "source_format": "格式", "warnings": "解析提示",
+    "parsed_at": "解析时间", "portal_reports_that_year": "门户本年报告数", "name": "名称",
+    "region_code": "行政区划代码", "level": "级别", "outcome": "结果", "error": "错误",
+    "heading": "标题", "section": "章节", "recorded_keys": "记录的项目", "summary": "汇总", "finished_at": "结束时间",
+}  # fmt: skip
+
+# Report listings open with who, which year, what and where from, whatever the view's
+# own column order: the first screen answers "which report is this, where is it".
+LEAD_COLUMNS = ("agency", "year", "title", "url")

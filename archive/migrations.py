@@ -154,9 +154,6 @@ def _v4_stored_views(db: sqlite_utils.Database) -> None:
         CREATE INDEX agency_years_agency ON agency_years(agency)
         """,
         """
-        CREATE INDEX agency_years_portal ON agency_years(portal_id)
-        """,
-        """
         CREATE TABLE report_years (year INTEGER PRIMARY KEY)
         """,
     ]
@@ -182,7 +179,18 @@ def _v5_compact_bodies(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX blobs_scope ON blobs(scope) WHERE scope IS NOT NULL")
 
 
-def _v6_section_spans(db: sqlite_utils.Database) -> None:
+def _v6_fetch_uuid(db: sqlite_utils.Database) -> None:
+    """A fetch's own id, given by the crawler that made it (NULL for local ingests).
+
+    A distributed crawl delivers fetch records at least once (a writer killed after its
+    commit sees the record again); the unique id lets the archive record each fetch once.
+    """
+    db["fetches"].add_column("fetch_uuid", str)
+    db.execute("CREATE UNIQUE INDEX idx_fetches_fetch_uuid ON fetches(fetch_uuid) "
+               "WHERE fetch_uuid IS NOT NULL")
+
+
+def _v7_section_spans(db: sqlite_utils.Database) -> None:
     """Sections as spans of the report text (`report_section_spans`), not second copies.
 
     `report_sections` becomes a view with the same columns. A section the text does not
@@ -215,6 +223,8 @@ def _v6_section_spans(db: sqlite_utils.Database) -> None:
         """
     )
     db.execute("DROP TABLE report_sections")
+    # missed by schema 4: registry changes update agency_years by portal
+    db.execute("CREATE INDEX agency_years_portal ON agency_years(portal_id)")
 
 
 # STEPS[n] turns a version n-1 archive into a version n archive.
@@ -224,7 +234,8 @@ STEPS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     3: _v3_legacy_statistics,
     4: _v4_stored_views,
     5: _v5_compact_bodies,
-    6: _v6_section_spans,
+    6: _v6_fetch_uuid,
+    7: _v7_section_spans,
 }
 assert max(STEPS) == SCHEMA_VERSION
 

@@ -1,9 +1,11 @@
 """The archive: one SQLite file holding every fetch, every version and every parse.
 
-The crawler's pipeline calls `Archive.record(fetch)` once per request; each call is one
-transaction, so a crawl killed at any moment (kill -9, power cut) leaves every
-acknowledged fetch in the file and nothing half-written. Parsing happens before the
-transaction opens where possible, so a slow OCR never holds the write lock.
+The crawler's pipeline calls `Archive.record(fetch)` once per request: the body and the
+fetch row are committed first, the parse runs after (in a killable worker under time and
+memory limits when the archive is opened with `parse_limits`), and what the fetch means
+for its document is a second transaction. A crawl killed at any moment (kill -9, power
+cut) leaves every stored fetch in the file and nothing half-written; no parse ever holds
+the write lock.
 
 `Archive` is the facade the crawler and the commands use; each concern lives in its own
 module: the fetch log (`fetch_log`), documents and versions (`documents`), parses and
@@ -26,6 +28,7 @@ from archive import blobs, documents, fetch_log, reports, runs, summaries, versi
 from archive import reparse as reparse_pool
 from archive.migrations import ArchiveError, check_identity, migrate
 from archive.parse_stage import Parsed, parse_body
+from archive.parse_worker import BoundedParser, ParseLimits
 from archive.records import FetchRecord, RecordOutcome
 from archive.reparse import ReparseStats
 from archive.versioning import Decision, Known
@@ -34,12 +37,15 @@ from archive.versioning import Decision, Known
 class Archive:
     """An open archive file. Use `Archive.open(path)`, ideally as a context manager."""
 
-    def __init__(self, db: sqlite_utils.Database, path: str) -> None:
+    def __init__(self, db: sqlite_utils.Database, path: str,
+                 parse_limits: ParseLimits | None = None) -> None:
         self.db = db
         self.path = path
+        # With limits, parses run in a killable worker process (the crawl); without, here.
+        self._bounded = BoundedParser(parse_limits) if parse_limits else None
 
     @classmethod
-    def open(cls, path: str | Path) -> Archive:
+    def open(cls, path: str | Path, *, parse_limits: ParseLimits | None = None) -> Archive:
         """Open or create the archive at `path`, migrating an older one forward.
 
         Raises ArchiveError (and leaves the file untouched) for a newer archive or a
@@ -62,9 +68,11 @@ class Archive:
         except BaseException:
             db.close()
             raise
-        return cls(db, path)
+        return cls(db, path, parse_limits)
 
     def close(self) -> None:
+        if self._bounded is not None:
+            self._bounded.close()
         self.db.close()
 
     @contextmanager
@@ -121,28 +129,43 @@ class Archive:
     # --- ingest -------------------------------------------------------------------------
 
     def record(self, fetch: FetchRecord) -> RecordOutcome:
-        """Log one fetch and apply what it means to its document, in one transaction."""
+        """Store the fetch first, parse it after, then apply what it means to its document.
+
+        The body and the fetch row (outcome 'pending') are committed before any parser
+        touches the body, so a parse that hangs or kills its process loses nothing: the
+        fetch stays in the log with its bytes. Deciding and writing the version is a second
+        transaction. A fetch whose `fetch_uuid` is already recorded (a distributed crawl
+        delivers at least once) is not recorded again: the first recording's outcome is
+        returned, or, if that recording stopped after storing, it is finished now.
+        """
+        earlier = fetch_log.by_uuid(self.db, fetch.fetch_uuid) if fetch.fetch_uuid else None
+        if earlier is not None and earlier[1] != "pending":
+            return earlier[0]
         content = versioning.is_content(fetch.status, fetch.soft_404)
         raw_sha = blobs.sha256_hex(fetch.body) if content else None
+        if earlier is not None:  # stored by a writer that died before deciding: finish it
+            fetch_id = earlier[0].fetch_id
+        else:
+            with self._write():
+                if raw_sha is not None:
+                    blobs.put(self.db, fetch.body, raw_sha,
+                              scope=fetch.portal_id or urlsplit(fetch.url).hostname)
+                document = documents.find(self.db, fetch.url)
+                fetch_id = fetch_log.log_fetch(self.db, fetch, raw_sha, document and document["id"])
         parsed = None
         if raw_sha is not None:
             current = documents.current_version(self.db, fetch.url)
             if current is None or not fetch_log.seen_as_version(self.db, current["id"], raw_sha):
                 parsed = self._parse_fetch(fetch)
         with self._write():
-            return self._record(fetch, raw_sha, parsed)
+            return self._record(fetch, fetch_id, raw_sha, parsed)
 
     def _record(
-        self, fetch: FetchRecord, raw_sha: str | None, parsed: Parsed | None
+        self, fetch: FetchRecord, fetch_id: int, raw_sha: str | None, parsed: Parsed | None
     ) -> RecordOutcome:
-        """Inside the transaction: log the fetch, gather the facts, decide, then write."""
+        """Inside the second transaction: gather the facts, decide, then write."""
         db = self.db
         document = documents.find(db, fetch.url)
-        if raw_sha is not None:
-            blobs.put(
-                db, fetch.body, raw_sha, scope=fetch.portal_id or urlsplit(fetch.url).hostname
-            )
-        fetch_id = fetch_log.log_fetch(db, fetch, raw_sha, document and document["id"])
         outcome = RecordOutcome(fetch_id=fetch_id, document_id=document and document["id"])
         current = documents.current_version(db, fetch.url) if document else None
         known = None
@@ -213,6 +236,8 @@ class Archive:
 
     def _parse(self, body: bytes, filename, content_type, url) -> Parsed:
         """The one place the archive runs the parser (benchmarks substitute a cache here)."""
+        if self._bounded is not None:
+            return self._bounded(body, filename, content_type, url)
         return parse_body(body, filename=filename, content_type=content_type, url=url)
 
     def _parse_fetch(self, fetch: FetchRecord) -> Parsed:

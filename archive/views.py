@@ -12,8 +12,9 @@ import json
 
 import sqlite_utils
 
+from archive.reader_views import reader_views
 from archive.schema import COLUMN_UNITS, key_spec_text
-from archive.summaries import CURRENT_COLUMNS, PORTAL_COLUMNS
+from archive.summaries import CURRENT_COLUMNS, PORTAL_COLUMNS, PROVINCE_SQL
 
 REQUESTS_WIDE_COLUMNS = {
     "natural_person": "自然人",
@@ -187,7 +188,8 @@ ORDER BY l.agency, l.year, c.id
 # with the Chinese labels of the version's template.
 _VERSION_CHANGES = """
 SELECT c.version_id, c.document_id, c.n, c.table_name, c.row_key, c.col_key, c.old_value,
-  c.new_value, rk.label AS row_label, ck.label AS col_label, c.removed
+  c.new_value, rk.label AS row_label, ck.label AS col_label, c.removed, r.agency, r.year,
+  r.title, r.id AS report_id
 FROM value_changes c
 LEFT JOIN reports r ON r.id = (SELECT max(id) FROM reports WHERE version_id = c.version_id)
 LEFT JOIN key_labels rk ON rk.table_name = c.table_name AND rk.axis = 'row'
@@ -219,15 +221,6 @@ LEFT JOIN reports r ON r.id = (SELECT max(id) FROM reports WHERE version_id = v.
 
 # For every agency, each year from its first report to the newest year in the archive
 # that has no report from it (agency_years and report_years are kept by each write).
-_MISSING_REPORTS = """
-SELECT a.agency, y.year, a.years_with_report, a.province, a.city, a.portal_name, a.portal_id
-FROM agency_years a INDEXED BY agency_years_agency
-JOIN report_years y ON y.year >= a.first_year
-WHERE NOT EXISTS (SELECT 1 FROM report_index h WHERE h.rank = 1 AND h.agency = a.agency
-  AND h.year = y.year AND coalesce(h.portal_id, '') = a.portal_key)
-ORDER BY a.agency, y.year
-"""
-
 _REPORT_VALUES_LABELED = """
 SELECT r.agency, r.year, r.template, v.table_name, rk.label AS row_label,
   ck.label AS col_label, v.value, ck.unit, v.inferred, v.raw_text, v.value_exact, v.ocr,
@@ -266,11 +259,12 @@ VIEWS: dict[str, str] = {
     "failed_checks": _FAILED_CHECKS,
     "version_changes": _VERSION_CHANGES,
     "version_history": _VERSION_HISTORY,
-    "missing_reports": _MISSING_REPORTS,
     "report_values_labeled": _REPORT_VALUES_LABELED,
     "legacy_statistics": _LEGACY_STATISTICS,
     "report_sections": _REPORT_SECTIONS,
 }
+# Readers' views (timeliness, coverage, gaps on the registry, checks across years).
+VIEWS.update(reader_views(PROVINCE_SQL))
 
 
 def refresh_if_stale(db: sqlite_utils.Database) -> None:

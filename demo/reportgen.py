@@ -3,7 +3,7 @@
 The archive's parser has to find real reports in what the demo serves, so report bodies
 carry the template's real tables (merged header cells, the 22-row 办理结果 block) with
 figures that satisfy the template's accounting identities, and narrative paragraphs taken
-from real reports in /work/shared/seeds. The same report can be rendered as an HTML
+from the real seed reports (tests/fixtures/seeds). The same report can be rendered as an HTML
 article body, a PDF (reportlab, CID font STSong-Light) or a DOCX (python-docx).
 """
 
@@ -60,16 +60,23 @@ class ReportFigures:
     requests: dict[str, list[int]] = field(default_factory=dict)  # row label -> 6 columns
     appeals: list[int] = field(default_factory=list)  # 15 values
 
-    @classmethod
-    def generate(cls, seed: str, revision: int = 0) -> ReportFigures:
-        rng = random.Random(seed)
+    @staticmethod
+    def flows(seed: str) -> tuple[list[int], list[int]]:
+        """New applications and those carried forward to next year, per applicant column."""
+        rng = random.Random(f"{seed}/flows")
         received = [rng.randint(0, 30), rng.randint(0, 4), 0, rng.randint(0, 1), 0, rng.randint(0, 2)]
-        carried = [rng.randint(0, 3), 0, 0, 0, 0, 0]
+        return received, [rng.randint(0, min(2, count)) for count in received]
+
+    @classmethod
+    def generate(cls, seed: str, revision: int = 0, previous_seed: str | None = None) -> ReportFigures:
+        """Figures that satisfy every identity; 上年结转 is what the previous year's report
+        (`previous_seed`) carried forward, so the check across years passes too."""
+        rng = random.Random(seed)
+        received, forward = cls.flows(seed)
+        carried = cls.flows(previous_seed)[1] if previous_seed else [0] * 6
         requests: dict[str, list[int]] = {label: [0] * 6 for label in result_labels()}
-        forward = [0] * 6
         for col in range(6):
             incoming = received[col] + carried[col]
-            forward[col] = rng.randint(0, min(2, incoming))
             for _ in range(incoming - forward[col]):
                 requests[rng.choice(["（一）予以公开", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
                                      "1.本机关不掌握相关政府信息", "1.信访举报投诉类申请", "3.其他"])][col] += 1
@@ -86,6 +93,26 @@ class ReportFigures:
                    coercion=rng.randint(0, 10), regs=(0, 0, 0),
                    norms=(issued, rng.randint(0, 2), issued + rng.randint(5, 40)),
                    requests=requests, appeals=appeals)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """How a report departs from a clean 2021-template filing (the demo shows each case).
+
+    template: "2019" prints the 2019 tables (another active table, one （六）其他处理 row);
+    misprinted_totals: requests rows whose printed 总计 is off by the given amount (the
+    identities then fail); blank_rows: requests rows whose zero cells are printed "/"
+    (blank, not 0); unprinted: (requests row, applicant column index) cells left empty,
+    which the parser infers from the row's printed total.
+    """
+
+    template: str = "2021"
+    misprinted_totals: tuple[tuple[str, int], ...] = ()
+    blank_rows: tuple[str, ...] = ()
+    unprinted: tuple[tuple[str, int], ...] = ()
+
+
+CLEAN = Variant()
 
 
 def result_labels() -> list[str]:
@@ -121,10 +148,58 @@ def active_table(figures: ReportFigures) -> list[SpanRow]:
     ]
 
 
-def requests_table(figures: ReportFigures) -> list[SpanRow]:
+def active_table_2019(figures: ReportFigures) -> list[SpanRow]:
+    """The 2019 template's 主动公开 table: other columns, 其他对外管理服务事项 and 政府集中采购."""
+    def head(text: str) -> SpanRow:
+        return [(text, 1, 4)]
+
+    def row(label: str, *values: int | str) -> SpanRow:
+        cells = [(str(v), 1, 1) for v in values]
+        if len(cells) < 3:
+            cells[-1] = (cells[-1][0], 1, 4 - len(cells))
+        return [(label, 1, 1), *cells]
+
+    licensing = figures.licensing
+    return [
+        head("第二十条第（一）项"),
+        [("信息内容", 1, 1), ("本年新制作数量", 1, 1), ("本年新公开数量", 1, 1), ("对外公开总数量", 1, 1)],
+        row("规章", *figures.regs),
+        row("规范性文件", figures.norms[0], figures.norms[0], figures.norms[2]),
+        head("第二十条第（五）项"),
+        [("信息内容", 1, 1), ("上一年项目数量", 1, 1), ("本年增/减", 1, 1), ("处理决定数量", 1, 1)],
+        row("行政许可", 41, 2, licensing),
+        row("其他对外管理服务事项", 12, 0, 30),
+        head("第二十条第（六）项"),
+        [("信息内容", 1, 1), ("上一年项目数量", 1, 1), ("本年增/减", 1, 1), ("处理决定数量", 1, 1)],
+        row("行政处罚", 60, -1, figures.penalty),
+        row("行政强制", 8, 0, figures.coercion),
+        head("第二十条第（八）项"),
+        [("信息内容", 1, 1), ("上一年项目数量", 1, 1), ("本年增/减", 1, 2)],
+        row("行政事业性收费", 3, 0),
+        head("第二十条第（九）项"),
+        [("信息内容", 1, 1), ("采购项目数量", 1, 1), ("采购总金额", 1, 2)],
+        row("政府集中采购", 5, "126.5"),
+    ]
+
+
+def requests_table(figures: ReportFigures, variant: Variant = CLEAN) -> list[SpanRow]:
+    misprinted = dict(variant.misprinted_totals)
+    other_subs = dict(RESULT_ROWS)["（六）其他处理"]
+
+    def printed(label: str) -> list[int]:
+        if variant.template == "2019" and label == "（六）其他处理":
+            return [sum(col) for col in zip(*(figures.requests[sub] for sub in other_subs), strict=True)]
+        return figures.requests[label]
+
     def values(label: str) -> list[SpanCell]:
-        row = figures.requests[label]
-        return [(str(v), 1, 1) for v in row] + [(str(sum(row)), 1, 1)]
+        row = printed(label)
+        cells = [
+            "" if (label, col) in variant.unprinted
+            else "/" if label in variant.blank_rows and v == 0 else str(v)
+            for col, v in enumerate(row)
+        ]
+        total = sum(row) + misprinted.get(label, 0)
+        return [(text, 1, 1) for text in cells] + [(str(total), 1, 1)]
 
     rows: list[SpanRow] = [
         [("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3), ("申请人情况", 1, 7)],
@@ -133,9 +208,13 @@ def requests_table(figures: ReportFigures) -> list[SpanRow]:
         [("一、本年新收政府信息公开申请数量", 1, 3), *values("一、本年新收政府信息公开申请数量")],
         [("二、上年结转政府信息公开申请数量", 1, 3), *values("二、上年结转政府信息公开申请数量")],
     ]
+    blocks = [*RESULT_ROWS, ("（七）总计", [])]
+    if variant.template == "2019":
+        blocks = [(head, [] if head == "（六）其他处理" else subs) for head, subs in blocks]
+    height = sum(len(subs) or 1 for _, subs in blocks)
     first = True
-    for head, subs in [*RESULT_ROWS, ("（七）总计", [])]:
-        lead: list[SpanCell] = [("三、本年度办理结果", 22, 1)] if first else []
+    for head, subs in blocks:
+        lead: list[SpanCell] = [("三、本年度办理结果", height, 1)] if first else []
         first = False
         if not subs:
             rows.append([*lead, (head, 1, 2), *values(head)])
@@ -180,14 +259,16 @@ class ReportText:
     sections: list[tuple[str, list[str] | list[SpanRow]]]  # heading -> paragraphs or table
 
 
-def report_text(org: str, year: int, seed: str, revision: int = 0) -> ReportText:
-    figures = ReportFigures.generate(seed, revision)
+def report_text(org: str, year: int, seed: str, revision: int = 0, variant: Variant = CLEAN) -> ReportText:
+    previous = f"{org}-{year - 1}" if seed == f"{org}-{year}" else None
+    figures = ReportFigures.generate(seed, revision, previous)
+    active = active_table_2019(figures) if variant.template == "2019" else active_table(figures)
     return ReportText(
         title=f"{org}{year}年政府信息公开工作年度报告",
         sections=[
             ("一、总体情况", [p.replace("本年度", f"{year}年") for p in NARRATIVE]),
-            ("二、主动公开政府信息情况", active_table(figures)),
-            ("三、收到和处理政府信息公开申请情况", requests_table(figures)),
+            ("二、主动公开政府信息情况", active),
+            ("三、收到和处理政府信息公开申请情况", requests_table(figures, variant)),
             ("四、政府信息公开行政复议、行政诉讼情况", appeals_table(figures)),
             ("五、存在的主要问题及改进情况", [PROBLEMS]),
             ("六、其他需要报告的事项", ["本年度未收取信息处理费。"]),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from demo.content import Attachment, Column, PortalContent, ReportDoc
 from demo.families import FAMILIES, build_site
-from demo.reportgen import report_text, to_docx, to_html, to_pdf
+from demo.reportgen import CLEAN, Variant, report_text, to_docx, to_html, to_pdf
 from demo.site import Site
 
 DISALLOWED_PREFIX = "/internal/"
@@ -48,9 +48,9 @@ class Mutation:
 
 def report(org: str, year: int, *, slug: str | None = None, revision: int = 0,
            attachments: list[Attachment] | None = None, attachment_only: bool = False,
-           published: str | None = None) -> ReportDoc:
+           published: str | None = None, variant: Variant = CLEAN) -> ReportDoc:
     seed = f"{org}-{year}"
-    text = report_text(org, year, seed, revision)
+    text = report_text(org, year, seed, revision, variant)
     return ReportDoc(
         slug=slug or f"ndbg{year}{zlib.crc32(seed.encode()) % 10000:04d}",
         title=text.title,
@@ -191,9 +191,56 @@ def write_registry(path: str | Path, portals: list[ScenarioPortal], base_urls: d
     return path
 
 
+READER_PORTAL = "xiushui"
+READER_DEPARTMENT = "秀水县财政局"
+# What the reader's portal shows, by year: its own reports miss 2021; the 2023 report's
+# printed 本年新收 total is 3 more than its parts, so two identities fail (the row's sum
+# and the 总计 column's balance); the department's 2023 report prints "/" for
+# empty rows and leaves one 自然人 cell empty (inferred from the row's 总计); its 2024
+# report came out in April, after the 31 January deadline, and is revised a month later.
+READER_FAILING = Variant(misprinted_totals=(("一、本年新收政府信息公开申请数量", 3),))
+READER_BLANK_INFERRED = Variant(
+    blank_rows=("2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确", "2.重复申请"),
+    unprinted=(("一、本年新收政府信息公开申请数量", 0),),
+)
+
+
+def reader_portal() -> ScenarioPortal:
+    """A portal whose reports show every reader feature of the archive."""
+    county = "秀水县人民政府"
+    own = [
+        report(county, 2019, variant=Variant(template="2019")),
+        report(county, 2020, variant=Variant(template="2019")),
+        report(county, 2022),
+        report(county, 2023, variant=READER_FAILING),
+        report(county, 2024),
+    ]
+    department = [
+        report(READER_DEPARTMENT, 2023, variant=READER_BLANK_INFERRED),
+        report(READER_DEPARTMENT, 2024, published="2025-04-18"),
+    ]
+    content = PortalContent(READER_PORTAL, county, "140105", "utf-8", [
+        Column("政府信息公开年报", own, lookalikes(county, 2024)),
+        Column(READER_DEPARTMENT, department, slug="czj"),
+    ])
+    return ScenarioPortal("classic", content)
+
+
 def demo() -> list[ScenarioPortal]:
-    """What `zfxxgk demo` serves: the fixture set (every CMS family, every trap)."""
-    return fixture()
+    """What `zfxxgk demo` serves: the fixture set (every CMS family, every trap) and the
+    reader's portal (a failing report, blank and inferred cells, the 2019 template, a late
+    report, a missing year; `revised_later` revises one report for the second crawl)."""
+    return [*fixture(), reader_portal()]
+
+
+def revised_later(portals: list[ScenarioPortal]) -> list[ScenarioPortal]:
+    """The demo a month later: the department's late 2024 report revised, nothing else."""
+    later = copy.deepcopy(portals)
+    portal = next(p for p in later if p.content.id == READER_PORTAL)
+    revised = portal.content.columns[1].reports[-1]
+    revised.body_html = to_html(
+        report_text(READER_DEPARTMENT, 2024, f"{READER_DEPARTMENT}-2024", revision=1))
+    return later
 
 
 SCENARIOS: dict[str, Callable[[], list[ScenarioPortal]]] = {"demo": demo, "fixture": fixture}

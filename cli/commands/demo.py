@@ -8,15 +8,15 @@ from this process on 127.0.0.x. No internet needed.
 from __future__ import annotations
 
 import argparse
-import json
-import sqlite3
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from archive.run_overview import RunOverview, last_run
+from archive.store import Archive
 from demo.crawl import crawl_command, crawl_environment
-from demo.scenarios import SCENARIOS, build_sites, write_registry
+from demo.scenarios import SCENARIOS, build_sites, revised_later, write_registry
 from demo.server import PortalServer
 
 
@@ -38,34 +38,51 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Crawl the demo portals twice, "a month" apart: the second crawl finds one report
+    revised, so the archive shows a version history from the start."""
     db = Path(args.db).resolve()
     scenario = SCENARIOS[args.scenario]()
+    states = [scenario, revised_later(scenario)] if args.scenario == "demo" else [scenario]
     with PortalServer() as server, tempfile.TemporaryDirectory(prefix="zfxxgk-demo-") as tmp:
         urls = server.bind([portal.content.id for portal in scenario])
-        server.start(build_sites(scenario, urls))
         registry = write_registry(Path(tmp) / "demo_portals.csv", scenario, urls)
-        print(f"serving {len(urls)} demo portals on loopback "
-              f"({', '.join(sorted({p.family for p in scenario}))}); crawling into {db} ...", flush=True)
-        command = crawl_command(registry, db, log_level="INFO" if args.verbose else "WARNING")
-        result = subprocess.run(command, env=crawl_environment(), check=False)
-    if result.returncode != 0:
-        print(f"crawl failed (exit {result.returncode})", file=sys.stderr)
-        return result.returncode
-    print_summary(db)
+        for number, state in enumerate(states, 1):
+            sites = build_sites(state, urls, first_run=number == 1)
+            if number == 1:
+                server.start(sites)
+            else:
+                for portal_id, site in sites.items():
+                    server.replace(portal_id, site)
+            when = "" if number == 1 else " again, a month later"
+            print(f"serving {len(urls)} demo portals on loopback "
+                  f"({', '.join(sorted({p.family for p in scenario}))}); crawling into {db}{when} ...",
+                  flush=True)
+            command = crawl_command(registry, db, log_level="INFO" if args.verbose else "WARNING")
+            result = subprocess.run(command, env=crawl_environment(), check=False)
+            if result.returncode != 0:
+                print(f"crawl failed (exit {result.returncode})", file=sys.stderr)
+                return result.returncode
+    with Archive.open(db) as archive:
+        overview = last_run(archive)
+    if overview is not None:
+        print_summary(overview)
+    print(f"\nbrowse it:  datasette {db}\n       or:  zfxxgk serve {db}")
     return 0
 
 
-def print_summary(db: Path) -> None:
-    with sqlite3.connect(db) as conn:
-        run_id = conn.execute("SELECT max(id) FROM crawl_runs").fetchone()[0]
-        summaries = [json.loads(row[0]) for row in conn.execute(
-            "SELECT summary FROM run_portals WHERE run_id = ? ORDER BY portal_id", [run_id])]
-        documents = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-        reports = conn.execute(
-            "SELECT count(DISTINCT document_id) FROM reports WHERE is_report").fetchone()[0]
-    print(f"\ncrawl run {run_id}: {documents} documents archived, {reports} read as reports\n")
-    print(f"{'portal':<16}{'listed':>7}{'new docs':>9}{'new vers':>9}{'304':>6}{'gone':>6}{'rejected':>9}{'errors':>7}")
-    for s in summaries:
-        print(f"{s['portal_id']:<16}{s['reports_listed']:>7}{s['new_documents']:>9}{s['new_versions']:>9}"
-              f"{s['not_modified']:>6}{s['gone']:>6}{s['rejected']:>9}{s['errors']:>7}")
-    print(f"\nbrowse it:  datasette {db}\n       or:  zfxxgk serve {db}")
+def print_summary(overview: RunOverview) -> None:
+    """The last run per portal; a key an older crawler did not record shows as '?'."""
+    print(f"\ncrawl run {overview.run_id}: {overview.documents} documents archived, "
+          f"{overview.reports} read as reports\n")
+    columns = [("portal", "portal_id", 16), ("listed", "reports_listed", 7), ("new docs", "new_documents", 9),
+               ("new vers", "new_versions", 9), ("304", "not_modified", 6), ("gone", "gone", 6),
+               ("rejected", "rejected", 9), ("errors", "errors", 7)]
+    print("".join(f"{title:<{width}}" if i == 0 else f"{title:>{width}}"
+                  for i, (title, _, width) in enumerate(columns)))
+    for summary in overview.portals:
+        print("".join(f"{summary.get(key, '?')!s:<{width}}" if i == 0 else f"{summary.get(key, '?')!s:>{width}}"
+                      for i, (_, key, width) in enumerate(columns)))
+    revised = "、".join(f"{r['agency']} {r['year']}" for r in overview.revised) or "无"
+    print(f"\n修改过的报告 · revised reports: {revised}")
+    print(f"核对未通过的报告 · reports whose checks fail: {overview.failing}; "
+          f"逾期发布 · late: {overview.late}; 缺失的年度 · missing years: {overview.missing}")

@@ -1,10 +1,12 @@
-"""`zfxxgk export archive.db --format csv|jsonl|warc [-o FILE]`: one row per agency and year,
-or the whole fetch log as WARC (see archive.warc).
+"""`zfxxgk export archive.db --format csv|jsonl|xlsx|warc [-o FILE] [--keys-only]`: one row
+per agency and year, or the whole fetch log as WARC (see archive.warc).
 
 Researchers load the figures into a spreadsheet or pandas; they get the report the
 archive shows for each agency and year (see the latest_reports view) with one column
 per canonical cell, named table.row.col (requests.received.total). CSV carries fees
 with the digits the report printed; JSONL carries them as numbers, like `zfxxgk parse`.
+CSV is Excel-ready (byte-order mark, the template's Chinese labels as headers) unless
+--keys-only asks for the keys; xlsx adds the tables in their printed layout.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from contextlib import nullcontext
 from decimal import Decimal
 
 from archive.schema import canonical_cells
+from archive.spreadsheet import BOM, header_labels, write_workbook
 from archive.store import Archive
 from archive.warc import write_warc
 from cli.commands import open_archive
@@ -56,11 +59,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("archive", help="archive file")
     parser.add_argument(
         "--format",
-        choices=["csv", "jsonl", "warc"],
+        choices=["csv", "jsonl", "xlsx", "warc"],
         default="csv",
-        help="csv or jsonl: the wide table; warc: every fetch as WARC records (gzipped)",
+        help="csv, jsonl or xlsx: the wide table; warc: every fetch as WARC records (gzipped)",
     )
-    parser.add_argument("-o", "--output", help="output file (default: standard output)")
+    parser.add_argument("-o", "--output", help="output file (default: standard output; required for xlsx)")
+    parser.add_argument(
+        "--keys-only",
+        action="store_true",
+        help="CSV headed by the column keys (requests.received.total), no byte-order mark: for scripts",
+    )
     parser.set_defaults(func=run)
 
 
@@ -95,6 +103,9 @@ def wide_rows(archive: Archive, exact_text: bool) -> Iterator[dict]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.format == "xlsx" and not args.output:
+        print("zfxxgk export: --format xlsx needs -o FILE", file=sys.stderr)
+        return 2
     archive = open_archive(args.archive, "export")
     if archive is None:
         return 1
@@ -102,10 +113,20 @@ def run(args: argparse.Namespace) -> int:
         with archive, _binary_output(args.output) as out:
             write_warc(archive.db, out)
         return 0
+    if args.format == "xlsx":
+        with archive:
+            columns = REPORT_COLUMNS + value_columns(archive)
+            write_workbook(archive, args.output, columns, wide_rows(archive, exact_text=False))
+        return 0
     with archive, _output(args.output) as out:
         if args.format == "csv":
-            writer = csv.DictWriter(out, REPORT_COLUMNS + value_columns(archive))
-            writer.writeheader()
+            columns = REPORT_COLUMNS + value_columns(archive)
+            writer = csv.DictWriter(out, columns)
+            if args.keys_only:
+                writer.writeheader()
+            else:
+                out.write(BOM)
+                csv.writer(out).writerow(header_labels(columns))
             writer.writerows(wide_rows(archive, exact_text=True))
         else:
             for row in wide_rows(archive, exact_text=False):

@@ -7,11 +7,13 @@ as crawled ones (kind local_file), so they are versioned, parsed and searchable 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from archive.records import FetchRecord
+from archive.report_layout import describe_failure
 from archive.store import Archive
 from cli.commands import open_archive
 
@@ -61,18 +63,32 @@ def run(args: argparse.Namespace) -> int:
                 )
             )
             counts["new_version" if outcome.new_version else "unchanged"] += 1
-            print(f"{path}: {_describe(archive, outcome)}")
+            print(f"{path}: " + "\n  ".join(_describe(archive, outcome)))
         archive.finish_run(run_id, {**counts, "unreadable_paths": failures}, [])
     return 1 if failures else 0
 
 
-def _describe(archive: Archive, outcome) -> str:
+def _describe(archive: Archive, outcome) -> list[str]:
+    """What became of the file, then each failing check and parser warning on its own line."""
     if not outcome.new_version:
-        return f"unchanged (document {outcome.document_id})"
+        return [f"unchanged (document {outcome.document_id})"]
     report = archive.db["reports"].get(outcome.report_id)
     what = f"document {outcome.document_id} version {outcome.version_id}, {report['status']}"
-    if report["status"] == "ok":
-        what += f": {report['agency']} {report['year']} ({report['n_values']} values)"
-    elif report["reason"]:
-        what += f": {report['reason']}"
-    return what
+    if report["status"] != "ok":
+        return [what + (f": {report['reason']}" if report["reason"] else "")]
+    what += f": {report['agency']} {report['year']} ({report['n_values']} 个数字 · values"
+    failed = [
+        describe_failure(check, report["template"]).message
+        for check in archive.db.query(
+            "SELECT * FROM report_checks WHERE report_id = ? AND NOT ok ORDER BY id",
+            [outcome.report_id],
+        )
+    ]
+    if failed:
+        what += f"；{len(failed)} 项核对未通过 · {len(failed)} checks fail)"
+    elif report["checks_total"]:
+        what += f"；{report['checks_total']} 项核对全部通过 · all checks pass)"
+    else:
+        what += ")"
+    warnings = json.loads(report["warnings"] or "[]")
+    return [what, *(f"! {message}" for message in failed), *(f"提示 · warning: {w}" for w in warnings)]

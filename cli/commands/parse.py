@@ -17,6 +17,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from archive.report_layout import describe_failure
 from parsers.errors import UnreadableDocument
 from parsers.model import Report, json_default
 from parsers.tables import key_schema
@@ -126,16 +127,32 @@ def render_tables(report: Report, filename: str) -> str:
         row_labels, col_labels = _labels(table, report.template or "2021")
         lines.append(f"\n[{key_schema()['tables'][table]['label']}]")
         lines.extend(_render_table(table, rows, row_labels, col_labels, inferred))
-    failed = [c for c in report.checks if not c.ok]
     if inferred:
-        lines.append("\n* inferred from an identity of the template")
-    for check in failed:
-        where = f"row {check.row}" if check.row else f"col {check.col}"
-        lines.append(
-            f"! {check.table} {where}: {check.check}: expected {check.expected}, got {check.actual}"
-        )
+        lines.append("\n* 推算：报告未印此数，由表内恒等式推算 · inferred from an identity of the template")
+    lines.append("")
+    lines.extend(check_lines(report.checks, report.template))
+    lines.extend(f"提示 · warning: {warning}" for warning in report.warnings)
     lines.append("")
     return "\n".join(lines)
+
+
+def check_lines(checks: list, template: str | None) -> list[str]:
+    """How many identities were checked and each failing one in the template's words."""
+    failed = [check for check in checks if not check.ok]
+    if not checks:
+        return []
+    if not failed:
+        return [f"{len(checks)} 项核对全部通过 · all {len(checks)} checks pass"]
+    return [f"{len(failed)} 项核对未通过 · {len(failed)} of {len(checks)} checks fail"] + [
+        "! " + failure_text(check, template) for check in failed
+    ]
+
+
+def failure_text(check, template: str | None) -> str:
+    """A failing Check as the report page states it: "总计列：本年新收 + 上年结转 = 4 ≠ 3 = …"."""
+    row = {"check_name": check.check, "table_name": check.table, "row_key": check.row,
+           "col_key": check.col, "expected": check.expected, "actual": check.actual}
+    return describe_failure(row, template).message
 
 
 def _render_legacy(statistics: list[dict[str, Any]]) -> list[str]:

@@ -22,7 +22,8 @@ from tests.support.archive import (
     shenzhou_text,
     shenzhou_without_tables,
 )
-from tests.support.legacy_views import VIEWS, create_old_views
+from tests.support.legacy_views import VIEWS as OLD_VIEWS
+from tests.support.legacy_views import create_old_views
 
 ATTACHMENT_URL = "http://127.0.0.1/szs/xxgk/2022/report.txt"
 KAIYUAN_URL = "http://127.0.0.1/ky/2022/report.txt"
@@ -30,16 +31,22 @@ FAILING_URL = "http://127.0.0.1/szs/2023/report.txt"
 OTHER_YEAR_URL = "http://127.0.0.1/szs/2020/report.txt"
 
 
+# What the old view of the same name covered: missing_reports also lists registry portals
+# with no report at all in a year (missing = 'portal'), which the old view could not see.
+OLD_SCOPE = {"missing_reports": "WHERE missing = 'agency'"}
+
+
 def assert_views_agree(archive: Archive) -> dict[str, int]:
     """Every view equals its old definition on the same data; returns row counts."""
     create_old_views(archive.db)
     counts = {}
-    for name in VIEWS:
+    for name in OLD_VIEWS:  # the reader views added since have no old definition
         old = archive.db.execute(f"SELECT * FROM old_{name}")
         columns = [d[0] for d in old.description]
         old_rows = Counter(old.fetchall())
         names = ", ".join(f"[{c}]" for c in columns)
-        new_rows = Counter(archive.db.execute(f"SELECT {names} FROM [{name}]").fetchall())
+        new_rows = Counter(archive.db.execute(
+            f"SELECT {names} FROM [{name}] {OLD_SCOPE.get(name, '')}").fetchall())
         if name == "version_history":  # the changed cells' order within the text may differ
             old_rows, new_rows = (
                 Counter(_sorted_changes(row, columns) for row in rows.elements())
@@ -52,7 +59,7 @@ def assert_views_agree(archive: Archive) -> dict[str, int]:
         key = {"headline_figures": "机关, 年度", "failed_checks": "agency, year"}.get(
             name, "agency, year"
         )
-        new = archive.db.execute(f"SELECT {key} FROM {name}").fetchall()
+        new = archive.db.execute(f"SELECT {key} FROM {name} {OLD_SCOPE.get(name, '')}").fetchall()
         old = archive.db.execute(f"SELECT {key} FROM old_{name}").fetchall()
         assert new == old, name
     return counts

@@ -49,6 +49,25 @@ def test_ingest_local_files(db_path, tmp_path, capsys):
         assert archive.db["versions"].count == 2 and archive.db["fetches"].count == 4
 
 
+def test_ingest_names_failing_checks_and_warnings_in_chinese(db_path, tmp_path, capsys):
+    from tests.support.archive import shenzhou_text
+
+    wrong = tmp_path / "wrong_total.txt"
+    wrong.write_bytes(shenzhou_text(year=2022, received_total=16))
+    old = tmp_path / "old_2018.txt"
+    old.write_bytes(shenzhou_text(year=2018))
+    assert main(["ingest", str(db_path), str(SHENZHOU), str(wrong), str(old)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "全部通过" in lines[0] and "未通过" not in lines[0]
+    assert lines[1].startswith(f"{wrong}: ") and "2 项核对未通过 · 2 checks fail" in lines[1]
+    assert lines[2:4] == [
+        "  ! 一、本年新收政府信息公开申请数量：自然人 + 法人或其他组织各列 = 14 ≠ 16 = 总计",
+        "  ! 总计列：本年新收 + 上年结转 = 16 ≠ 14 = 办理结果总计 + 结转下年度",
+    ]
+    assert lines[4].startswith(f"{old}: ") and "2018" in lines[4]
+    assert lines[5].startswith("  提示 · warning: tables: a 2021-template table in a 2018 report")
+
+
 def test_ingest_with_url_and_a_missing_file(db_path, tmp_path, capsys):
     url = "http://www.example.gov.cn/xxgk/2021/nb.txt"
     assert main(["ingest", str(db_path), str(SHENZHOU), "--url", url]) == 0
@@ -124,7 +143,8 @@ def test_export_csv_and_jsonl_one_row_per_agency_and_year(db_path, tmp_path, cap
     main(["ingest", str(db_path), str(SHENZHOU), str(KAIYUAN), str(partial)])
     capsys.readouterr()
     out = tmp_path / "reports.csv"
-    assert main(["export", str(db_path), "--format", "csv", "-o", str(out)]) == 0
+    assert main(["export", str(db_path), "--format", "csv", "--keys-only", "-o", str(out)]) == 0
+    assert not out.read_bytes().startswith(b"\xef\xbb\xbf")  # for scripts: no byte-order mark
     rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
     assert len(rows) == 2  # 深州 has two sources but one row
     shenzhou = next(row for row in rows if "深州" in row["agency"])
@@ -193,3 +213,55 @@ def test_serve_runs_datasette_with_the_project_metadata(db_path, tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_export_csv_opens_in_excel_with_chinese_headers(db_path, tmp_path, capsys):
+    main(["ingest", str(db_path), str(SHENZHOU)])
+    out = tmp_path / "reports.csv"
+    assert main(["export", str(db_path), "-o", str(out)]) == 0
+    body = out.read_bytes()
+    assert body.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with the mark
+    header, first = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))[:2]
+    row = dict(zip(header, first, strict=True))
+    assert header[:2] == ["报告编号", "门户编号"] and "机关" in header and "年度" in header
+    assert row["三、依申请·一、本年新收政府信息公开申请数量·自然人"] == "14"
+    assert row["二、主动公开·行政事业性收费·本年收费金额（单位：万元）（2021年模板）"] == "180.338174"
+    assert row["四、复议诉讼·行政复议·结果维持"] == "2"
+    # the active table's cells that only one template has say which
+    assert "二、主动公开·规章·本年制发件数（2021年模板）" in header
+    assert "二、主动公开·规章·本年新制作数量（2019年模板）" in header
+    assert "二、主动公开·政府集中采购·采购总金额（2019年模板）" in header
+    assert "二、主动公开·行政许可·本年处理决定数量" in header  # both templates have it
+
+
+def test_export_xlsx_has_the_tables_in_printed_layout(db_path, tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    main(["ingest", str(db_path), str(SHENZHOU)])
+    out = tmp_path / "reports.xlsx"
+    assert main(["export", str(db_path), "--format", "xlsx", "-o", str(out)]) == 0
+    workbook = load_workbook(out)
+    assert workbook.sheetnames == ["数据", "二、主动公开", "三、依申请", "四、复议诉讼"]
+    data = workbook["数据"]
+    header = [c.value for c in data[1]]
+    keys = [c.value for c in data[2]]
+    assert header[keys.index("requests.received.total")] == "三、依申请·一、本年新收政府信息公开申请数量·总计"
+    assert data.cell(3, keys.index("requests.received.total") + 1).value == 14
+    requests = workbook["三、依申请"]
+    assert requests["A1"].value.startswith("深州市人民政府办公室 2021年 · 三、收到和处理政府信息公开申请情况")
+    labels = [requests.cell(r, 1).value for r in range(2, 30)]
+    assert [label for label in labels if label][:3] == [
+        "一、本年新收政府信息公开申请数量",
+        "二、上年结转政府信息公开申请数量",
+        "三、本年度办理结果",
+    ]
+    assert requests.cell(2, 4).value == "申请人情况" and requests.cell(3, 5).value == "法人或其他组织"
+    assert "D2:J2" in {str(r) for r in requests.merged_cells.ranges}  # 申请人情况 over 7 columns
+    received = labels.index("一、本年新收政府信息公开申请数量") + 2
+    assert [requests.cell(received, c).value for c in range(4, 11)] == [14, 0, 0, 0, 0, 0, 14]
+    active = workbook["二、主动公开"]
+    items = [active.cell(r, 1).value for r in range(1, active.max_row + 1)]
+    assert [i for i in items if i and i.startswith("第二十条")] == [
+        "第二十条第（一）项", "第二十条第（五）项", "第二十条第（六）项", "第二十条第（八）项"]
+    assert main(["export", str(db_path), "--format", "xlsx"]) == 2  # needs a file
+    assert "needs -o FILE" in capsys.readouterr().err

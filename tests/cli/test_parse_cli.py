@@ -100,9 +100,11 @@ def test_table_output_shows_failed_identities_and_2019_labels():
     lines = result.stdout.splitlines()
     failed = [line for line in lines if line.startswith("!")]
     assert failed == [
-        "! requests row received: requests.row_total: expected 3, got 4",
-        "! requests col total: requests.balance: expected 4, got 3",
+        "! 一、本年新收政府信息公开申请数量：自然人 + 法人或其他组织各列 = 3 ≠ 4 = 总计",
+        "! 总计列：本年新收 + 上年结转 = 4 ≠ 3 = 办理结果总计 + 结转下年度",
     ]
+    assert any(line.startswith("2 项核对未通过") for line in lines)
+    assert "40 项核对全部通过 · all 40 checks pass" in lines  # template_2019.html adds up
     licensing = next(line for line in lines if line.startswith("行政许可") and "410" in line)
     assert licensing.split()[1:] == ["23", "2", "410"]
     assert "本年增/减" in result.stdout
