@@ -5,8 +5,10 @@ parsers on what it stores. It may import `parsers`; never Scrapy, `crawler`, `cl
 
 `Archive` (store.py) is the facade; behind it one module per concern: `versioning` decides
 what a fetch means (a pure function), `fetch_log`, `documents` (documents and versions) and
-`reports` (parses and their rows) write it, `blobs` keeps raw bodies, `runs` crawl runs and
-the registry, `schema`/`migrations` the tables, `views` the SQL views.
+`reports` (parses and their rows) write it, `summaries` keeps the stored tables the views
+read, `blobs` keeps raw bodies, `runs` crawl runs and the registry, `schema`/`migrations`
+the tables, `views` the SQL views, `reparse` the parallel reparse, `warc` the WARC export;
+`datasette_plugin` and `datasette_paging` are Datasette plugins.
 """
 
 from archive.migrations import ArchiveError

@@ -164,6 +164,11 @@ Excel opens with its Chinese headers (the “excel” link under each table).</p
 """
 
 
+# Facets count every row of what they facet: kept only where they read a stored index
+# (latest_reports and headline_figures on report_index; failed_checks' rule on the
+# failing reports alone); elsewhere a reader asks for one with ?_facet=column.
+UNINDEXED_FACETS_OFF: list[str] = []
+
 # Only what the column name does not say: Datasette lists every described column above
 # the table, so each description costs the reader a line before the data.
 _REPORT_COLUMNS = {
@@ -231,13 +236,13 @@ TABLES: dict[str, dict] = {
         "title": "报告的所有来源 · Every source of a report, ranked",
         "description": "All current parses that are reports; rank 1 is the one latest_reports shows.",
         "columns": _REPORT_COLUMNS,
-        "facets": ["province", "year", "kind"],
+        "facets": UNINDEXED_FACETS_OFF,
     },
     "current_reports": {
         "title": "每个文件的当前解析 · Newest parse of each document's current version",
         "description": "Includes documents that are not reports (status not_report, unreadable).",
         "columns": _REPORT_COLUMNS,
-        "facets": ["status", "year", "template"],
+        "facets": UNINDEXED_FACETS_OFF,
     },
     "requests_wide": {
         "title": "三、收到和处理政府信息公开申请情况 · Application table (wide)",
@@ -250,7 +255,7 @@ TABLES: dict[str, dict] = {
             "推算的列": "Columns of this row the parser inferred (推算) rather than read",
             "行": "Canonical row key (requests.<行> in report_values)",
         },
-        "facets": ["省份", "城市", "年度"],
+        "facets": UNINDEXED_FACETS_OFF,
     },
     "failed_checks": {
         "title": "未通过的核对 · Failed checks",
@@ -259,7 +264,7 @@ TABLES: dict[str, dict] = {
             "expected is the parts, actual the printed total (or the other side of the balance)."
         ),
         "columns": _CHECK_COLUMNS,
-        "facets": ["check_name", "year", "province"],
+        "facets": ["check_name"],
     },
     "version_history": {
         "title": "版本历史 · Version history",
@@ -273,7 +278,7 @@ TABLES: dict[str, dict] = {
             "changes": "table.row.col: old → new (Chinese row / column label); ∅ = blank",
             "body_changed": "1 when the text changed (possibly without any figure changing)",
         },
-        "facets": ["year", "n"],
+        "facets": UNINDEXED_FACETS_OFF,
     },
     "version_changes": {
         "title": "版本间的数字变化 · Cell changes between consecutive versions",
@@ -344,7 +349,7 @@ TABLES: dict[str, dict] = {
         "title": "每个数字及中文标签 · Report values with Chinese labels and units",
         "description": f"Every figure of every parse. {BLANK_NOTE} {INFERRED_NOTE}",
         "columns": {"raw_text": "The cell text as the document printed it"},
-        "facets": ["table_name", "year", "template"],
+        "facets": UNINDEXED_FACETS_OFF,
     },
     "portals": {
         "title": "门户网站 · Portals (registry)",
@@ -366,7 +371,7 @@ TABLES: dict[str, dict] = {
             "sha256": "Raw body received (download link), also for fetches that made no new version",
             "etag": "ETag response header, sent back as If-None-Match next time",
         },
-        "facets": ["outcome", "status"],
+        "facets": UNINDEXED_FACETS_OFF,
         "sort_desc": "id",
     },
     "documents": {
@@ -381,7 +386,7 @@ TABLES: dict[str, dict] = {
             "referrer": "The page whose link led the crawler here",
             "redirected_from": "URLs that redirected here (JSON list)",
         },
-        "facets": ["kind", "portal_id"],
+        "facets": UNINDEXED_FACETS_OFF,
     },
     "versions": {
         "title": "版本 · Versions",
@@ -396,7 +401,7 @@ TABLES: dict[str, dict] = {
             "sha256": "Raw body of the fetch that made this version (download link)",
             "fingerprint_kind": "text: sha256 of the extracted body text; raw: sha256 of the bytes",
         },
-        "facets": ["fingerprint_kind", "content_type"],
+        "facets": UNINDEXED_FACETS_OFF,
     },
     "blobs": {
         "title": "原始字节 · Raw bodies",
@@ -418,7 +423,7 @@ TABLES: dict[str, dict] = {
             "reason": "Why the document is not a report, or why it could not be read",
             "text": "The extracted text (what full-text search reads); click to unfold",
         },
-        "facets": ["status", "year", "template", "source_format"],
+        "facets": UNINDEXED_FACETS_OFF,
     },
     "report_values": {
         "title": "报告数字（长表）· Report values (long form)",
@@ -429,12 +434,12 @@ TABLES: dict[str, dict] = {
             "raw_text": "The cell text as the document printed it",
             "inferred": "1 when the parser derived the value (e.g. a missing total) rather than reading it",
         },
-        "facets": ["table_name", "col_key"],
+        "facets": UNINDEXED_FACETS_OFF,
     },
     "report_checks": {
         "title": "核对 · Accounting identity checks",
         "columns": _CHECK_COLUMNS,
-        "facets": ["ok", "check_name"],
+        "facets": UNINDEXED_FACETS_OFF,
     },
     "report_legacy_statistics": {
         "title": "2019年以前的统计表（全部解析）· Statistics tables of pre-2019 reports (every parse)",
@@ -445,9 +450,9 @@ TABLES: dict[str, dict] = {
         "title": "2019年以前的统计表 · Statistics tables of pre-2019 reports",
         "description": _LEGACY_DESCRIPTION + " One row per indicator of each latest report.",
         "columns": _LEGACY_COLUMNS,
-        "facets": ["province", "year", "unit"],
+        "facets": UNINDEXED_FACETS_OFF,
     },
-    "report_sections": {"title": "报告章节（一至六）· Report sections", "facets": ["section"]},
+    "report_sections": {"title": "报告章节（一至六）· Report sections", "facets": UNINDEXED_FACETS_OFF},
     "archive_meta": {"hidden": True},  # bookkeeping: when views were last rebuilt
     "key_labels": {
         "title": "标准键的中文标签和单位 · Canonical keys: Chinese labels and units",

@@ -190,6 +190,43 @@ def _v6_fetch_uuid(db: sqlite_utils.Database) -> None:
                "WHERE fetch_uuid IS NOT NULL")
 
 
+def _v7_section_spans(db: sqlite_utils.Database) -> None:
+    """Sections as spans of the report text (`report_section_spans`), not second copies.
+
+    `report_sections` becomes a view with the same columns. A section the text does not
+    hold word for word keeps its own text.
+    """
+    db.execute(
+        """
+        CREATE TABLE report_section_spans (
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            section TEXT NOT NULL,
+            heading TEXT,
+            start INTEGER,  -- characters before the section in reports.text
+            length INTEGER,
+            text TEXT,  -- only when the section is not a span of reports.text
+            PRIMARY KEY (report_id, section)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        """
+        INSERT INTO report_section_spans
+        SELECT s.report_id, s.section, s.heading,
+          CASE WHEN found THEN instr(r.text, s.text) - 1 END,
+          CASE WHEN found THEN length(s.text) END,
+          CASE WHEN found THEN NULL ELSE s.text END
+        FROM (SELECT s.*, r.text IS NOT NULL AND s.text IS NOT NULL AND s.text != ''
+                AND instr(r.text, s.text) > 0 AS found
+              FROM report_sections s JOIN reports r ON r.id = s.report_id) s
+        JOIN reports r ON r.id = s.report_id
+        """
+    )
+    db.execute("DROP TABLE report_sections")
+    # missed by schema 4: registry changes update agency_years by portal
+    db.execute("CREATE INDEX agency_years_portal ON agency_years(portal_id)")
+
+
 # STEPS[n] turns a version n-1 archive into a version n archive.
 STEPS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _v1_initial_schema,
@@ -198,6 +235,7 @@ STEPS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     4: _v4_stored_views,
     5: _v5_compact_bodies,
     6: _v6_fetch_uuid,
+    7: _v7_section_spans,
 }
 assert max(STEPS) == SCHEMA_VERSION
 

@@ -68,18 +68,6 @@ def store_report(
             return report_id
 
 
-def versions_to_reparse(db: sqlite_utils.Database, *, all_versions: bool) -> list[dict]:
-    """Versions no parse by this PARSER_VERSION covers yet (every version with `all_versions`)."""
-    return list(
-        db.query(
-            "SELECT id, document_id, sha256, content_type FROM versions v WHERE :all OR NOT "
-            "EXISTS (SELECT 1 FROM reports r WHERE r.version_id = v.id AND r.parser_version = "
-            ":parser) ORDER BY id",
-            {"all": all_versions, "parser": PARSER_VERSION},
-        )
-    )
-
-
 def _insert_report(
     db: sqlite_utils.Database, version_id: int, document_id: int, parsed: Parsed
 ) -> int:
@@ -144,16 +132,29 @@ def _insert_report(
         ),
     )
     if report:
-        headings = section_headings()
-        insert_rows(
-            db,
-            "report_sections",
-            (
-                {"report_id": report_id, "section": key, "heading": headings.get(key), "text": text}
-                for key, text in report.sections.items()
-            ),
-        )
+        insert_rows(db, "report_section_spans", section_spans(report_id, report))
     return report_id
+
+
+def section_spans(report_id: int, report) -> list[dict]:
+    """Sections 一-六 as spans of the report's text (stored once), or as text of their own
+    for a section the text does not hold word for word."""
+    headings = section_headings()
+    rows = []
+    for key, text in report.sections.items():
+        start = report.text.find(text) if text else -1
+        span = start >= 0
+        rows.append(
+            {
+                "report_id": report_id,
+                "section": key,
+                "heading": headings.get(key),
+                "start": start if span else None,
+                "length": len(text) if span else None,
+                "text": None if span else text,
+            }
+        )
+    return rows
 
 
 def report_values(report) -> list[dict]:

@@ -18,7 +18,7 @@ from parsers.key_schema import load_key_schema
 # foreign database is refused instead of being filled with our tables.
 APPLICATION_ID = 0x7A667867
 # PRAGMA user_version: the schema version this code writes (see archive.migrations).
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # Units of the canonical columns that are not plain counts (件).
 COLUMN_UNITS = {"amount_10k_yuan": "万元", "amount": "万元"}

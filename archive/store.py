@@ -16,29 +16,22 @@ the registry (`runs`), raw bodies (`blobs`), views (`views`).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import sqlite_utils
 
 from archive import blobs, documents, fetch_log, reports, runs, summaries, versioning, views
+from archive import reparse as reparse_pool
 from archive.migrations import ArchiveError, check_identity, migrate
 from archive.parse_stage import Parsed, parse_body
 from archive.parse_worker import BoundedParser, ParseLimits
 from archive.records import FetchRecord, RecordOutcome
+from archive.reparse import ReparseStats
 from archive.versioning import Decision, Known
-
-
-@dataclass
-class ReparseStats:
-    versions: int = 0
-    ok: int = 0
-    not_report: int = 0
-    unreadable: int = 0
-    parse_error: int = 0
 
 
 class Archive:
@@ -119,8 +112,10 @@ class Archive:
         """Registry rows keyed by `id`; columns beyond the standard ones are kept too."""
         with self._write():
             rows = list(rows)
+            before = summaries.portal_labels(self.db, [row["id"] for row in rows])
             runs.upsert_portals(self.db, rows)
-            summaries.refresh_portals(self.db, [row["id"] for row in rows])
+            after = summaries.portal_labels(self.db, [row["id"] for row in rows])
+            summaries.refresh_portals(self.db, [p for p in after if after[p] != before.get(p)])
 
     # --- what the crawler asks before fetching -----------------------------------------
 
@@ -252,26 +247,35 @@ class Archive:
 
     def reparse(
         self,
-        progress: Callable[[int, Parsed], None] | None = None,
+        progress: reparse_pool.ProgressCallback | None = None,
         *,
         all_versions: bool = False,
+        workers: int = 1,
     ) -> ReparseStats:
         """Parse every stored version that no parse by this `PARSER_VERSION` covers yet.
 
         `all_versions` re-reads every version whatever parsed it, for a parser changed
         without a version bump (a developer's tree); the new rows carry the same version.
         Adds report rows; older parses stay (views read the newest one per version).
+        `workers` > 1 parses in that many processes (see archive.reparse); stopped
+        half-way, the next call resumes. `progress` is called after every version.
         """
-        stats = ReparseStats()
-        for version in reports.versions_to_reparse(self.db, all_versions=all_versions):
-            parsed = reports.parse_version(self.db, version, self._parse)
+        todo, resumed = reparse_pool.work_list(self.db, all_versions=all_versions)
+        stats = ReparseStats(total=len(todo), resumed=resumed)
+        if workers > 1 and len(todo) > 1:
+            parses = reparse_pool.parse_in_workers(self.path, todo, workers)
+        else:
+            parses = (
+                (version, reports.parse_version(self.db, version, self._parse)) for version in todo
+            )
+        for version, parsed in parses:
             with self._write():
-                reports.store_report(self.db, version["id"], version["document_id"], parsed)
-                summaries.refresh_document(self.db, version["document_id"])
-            stats.versions += 1
-            setattr(stats, parsed.status, getattr(stats, parsed.status) + 1)
+                reparse_pool.store(self.db, version, parsed)
+            stats.add(parsed)
             if progress:
-                progress(version["id"], parsed)
+                progress(stats)
+        if all_versions:
+            reparse_pool.finish(self.db)
         return stats
 
     # --- reading ------------------------------------------------------------------------

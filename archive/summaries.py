@@ -193,6 +193,19 @@ def refresh_document(db: sqlite_utils.Database, document_id: int) -> None:
         _refresh_group(db, *group)
 
 
+def portal_labels(db: sqlite_utils.Database, portal_ids: list[str]) -> dict[str, tuple]:
+    """What the stored rows show of each portal (name, province, city), by id."""
+    labels = {}
+    for portal_id in portal_ids:
+        row = db.execute(
+            f"SELECT p.name, {PROVINCE_SQL}, nullif(p.city, '') FROM portals p WHERE p.id = ?",
+            [portal_id],
+        ).fetchone()
+        if row is not None:
+            labels[portal_id] = tuple(row)
+    return labels
+
+
 def refresh_portals(db: sqlite_utils.Database, portal_ids: Iterable[str]) -> None:
     """A registry change: the portal's name, province and city on its rows."""
     for portal_id in portal_ids:

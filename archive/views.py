@@ -140,7 +140,7 @@ SELECT l.agency AS 机关, l.year AS 年度, l.province AS 省份, l.city AS 城
   h.carried_forward AS 结转下年度, h.review AS 行政复议, h.litigation AS 行政诉讼,
   l.checks_failed AS 未通过核对, l.template, l.url, l.report_id
 FROM report_index l INDEXED BY latest_agency
-JOIN report_headlines h ON h.report_id = l.report_id
+LEFT JOIN report_headlines h ON h.report_id = l.report_id
 WHERE l.rank = 1 AND l.template IN ('2019', '2021')
 ORDER BY l.agency, l.year
 """
@@ -245,6 +245,13 @@ WHERE l.rank = 1
 ORDER BY l.agency, l.year, s.position
 """
 
+# Sections 一-六, cut from the report text they are spans of (see report_section_spans).
+_REPORT_SECTIONS = """
+SELECT s.report_id, s.section, s.heading,
+  coalesce(s.text, substr(r.text, s.start + 1, s.length)) AS text
+FROM report_section_spans s JOIN reports r ON r.id = s.report_id
+"""
+
 VIEWS: dict[str, str] = {
     "current_reports": _CURRENT_REPORTS,
     "report_candidates": _REPORT_CANDIDATES,
@@ -256,6 +263,7 @@ VIEWS: dict[str, str] = {
     "version_history": _VERSION_HISTORY,
     "report_values_labeled": _REPORT_VALUES_LABELED,
     "legacy_statistics": _LEGACY_STATISTICS,
+    "report_sections": _REPORT_SECTIONS,
 }
 # Readers' views (timeliness, coverage, gaps on the registry, checks across years).
 VIEWS.update(reader_views(PROVINCE_SQL))

@@ -1,4 +1,5 @@
-"""`zfxxgk export archive.db --format csv|jsonl|xlsx [-o FILE] [--keys-only]`: one row per agency and year.
+"""`zfxxgk export archive.db --format csv|jsonl|xlsx|warc [-o FILE] [--keys-only]`: one row
+per agency and year, or the whole fetch log as WARC (see archive.warc).
 
 Researchers load the figures into a spreadsheet or pandas; they get the report the
 archive shows for each agency and year (see the latest_reports view) with one column
@@ -21,6 +22,7 @@ from decimal import Decimal
 from archive.schema import canonical_cells
 from archive.spreadsheet import BOM, header_labels, write_workbook
 from archive.store import Archive
+from archive.warc import write_warc
 from cli.commands import open_archive
 from parsers.model import json_default
 
@@ -55,7 +57,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="One row per agency and year, one column per canonical cell.",
     )
     parser.add_argument("archive", help="archive file")
-    parser.add_argument("--format", choices=["csv", "jsonl", "xlsx"], default="csv")
+    parser.add_argument(
+        "--format",
+        choices=["csv", "jsonl", "xlsx", "warc"],
+        default="csv",
+        help="csv, jsonl or xlsx: the wide table; warc: every fetch as WARC records (gzipped)",
+    )
     parser.add_argument("-o", "--output", help="output file (default: standard output; required for xlsx)")
     parser.add_argument(
         "--keys-only",
@@ -102,6 +109,10 @@ def run(args: argparse.Namespace) -> int:
     archive = open_archive(args.archive, "export")
     if archive is None:
         return 1
+    if args.format == "warc":
+        with archive, _binary_output(args.output) as out:
+            write_warc(archive.db, out)
+        return 0
     if args.format == "xlsx":
         with archive:
             columns = REPORT_COLUMNS + value_columns(archive)
@@ -121,6 +132,10 @@ def run(args: argparse.Namespace) -> int:
             for row in wide_rows(archive, exact_text=False):
                 out.write(json.dumps(row, ensure_ascii=False, default=json_default) + "\n")
     return 0
+
+
+def _binary_output(path: str | None):
+    return nullcontext(sys.stdout.buffer) if path is None else open(path, "wb")
 
 
 def _output(path: str | None):

@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 
 from archive import Archive
+from archive import reparse as reparse_module
 from archive import reports as reports_module
 from archive.parse_stage import Parsed, parse_body
 from tests.support.archive import (
@@ -159,6 +160,7 @@ def test_stored_views_agree_after_a_reparse_by_a_new_parser_version(tmp_path, mo
             for row in archive.db.execute("SELECT 机关 || 年度, 本年新收申请 FROM headline_figures")
         }
     monkeypatch.setattr(reports_module, "PARSER_VERSION", "999")
+    monkeypatch.setattr(reparse_module, "PARSER_VERSION", "999")
     with BumpedParser.open(path) as archive:
         stats = archive.reparse()
         assert stats.versions == archive.db.execute("SELECT count(*) FROM versions").fetchone()[0]

@@ -55,6 +55,7 @@ def test_record_and_reparse_search_by_key(tmp_path):
             archive.record(fetch(PAGE_URL, "2026-04-05T00:00:00Z", status=404))
             archive.record(fetch("http://127.0.0.1/new.txt", "2026-04-05T00:00:00Z", b"x"))
             archive.conditional_headers(PAGE_URL)
+            archive.upsert_portals([{"id": "szs", "name": "深州市人民政府", "city": "衡水"}])
 
         recorded = statements_of(archive, record_all)
         version = next(archive.db.query("SELECT * FROM versions ORDER BY id DESC LIMIT 1"))
@@ -71,3 +72,17 @@ def test_record_and_reparse_search_by_key(tmp_path):
         reparsed = statements_of(archive, reparse_one)
         assert len(recorded) > 20 and len(reparsed) > 10  # the trace saw the work
         assert table_scans(archive, recorded + reparsed) == []
+
+
+def test_an_unchanged_registry_rewrites_no_stored_rows(tmp_path):
+    with Archive.open(tmp_path / "a.db") as archive:
+        build(archive)
+        portal = archive.db["portals"].get("szs")
+        statements = statements_of(archive, lambda: archive.upsert_portals([portal]))
+        renamed = statements_of(
+            archive, lambda: archive.upsert_portals([{**portal, "name": "深州市政府"}])
+        )
+        names = {row[0] for row in archive.db.execute("SELECT portal_name FROM report_index")}
+    assert not [s for s in statements if "UPDATE report_index" in s]
+    assert [s for s in renamed if "UPDATE report_index" in s]
+    assert "深州市政府" in names
