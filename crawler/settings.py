@@ -60,11 +60,47 @@ DOWNLOADER_MIDDLEWARES = {
     # After the retry middleware in process_exception order (higher runs first), so a dead
     # host's failure is set aside instead of retried with backoff.
     "crawler.dead_hosts.DeadHostMiddleware": 560,
+    # Last before the download handlers: every request, redirect hop and robots.txt passes.
+    "crawler.scope.ScopeGateMiddleware": 990,
 }
+
+# -- Scope: where requests may go (crawler/scope.py; README "Politeness and robustness") --
+# Only web pages: the crawler never reads local files, data: URLs, S3 or FTP. Turning one
+# back on takes both its handler here and its scheme in SCOPE_SCHEMES.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None}
+SCOPE_SCHEMES = ["http", "https"]
+# Addresses a portal's host may not resolve to, by the name the refusal is counted under.
+SCOPE_DENIED_NETWORKS = {
+    "loopback": ["127.0.0.0/8", "::1/128"],
+    "private": ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"],
+    "link_local": ["169.254.0.0/16", "fe80::/10"],
+    "shared": ["100.64.0.0/10"],
+    "multicast": ["224.0.0.0/4", "ff00::/8"],
+    "reserved": ["0.0.0.0/8", "192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15", "198.51.100.0/24",
+                 "203.0.113.0/24", "240.0.0.0/4", "::/128", "2001:db8::/32", "64:ff9b::/96"],
+}
+# Exempt from the ranges above (the offline demo and the tests set "127.0.0.0/8": their
+# portals are loopback servers). Empty in a real crawl.
+SCOPE_ALLOWED_NETWORKS: list[str] = []
+# Denied even when allowed above, e.g. {"private": ["127.0.9.0/24"]} in a test.
+SCOPE_EXTRA_DENIED_NETWORKS: dict[str, list[str]] = {}
 
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.PortalErrorMiddleware": 550,
+    "crawler.budgets.BudgetMiddleware": 800,  # after DepthMiddleware (900) stamped the depth
 }
+
+# -- Budgets: what one portal may cost a run (crawler/budgets.py) ------------------------
+# Far above any real portal (the largest county portals list a few hundred reports over a
+# few hundred list pages); they stop crawl traps, not crawls. A portal that spends one is
+# marked in its summary (budget_hit). Raise them with -s for an unusual portal.
+PORTAL_MAX_REQUESTS = 20_000
+PORTAL_MAX_LIST_PAGES = 5_000
+PORTAL_MAX_DEPTH = 1_000  # a list paged by "next" links is one hop deeper per page
+PORTAL_MAX_URLS_PER_PATTERN = 2_000  # e.g. /list?page=N, /art/N/N/N/art_N_N.html
+PORTAL_MAX_SECONDS = 6 * 3600.0
+# Session ids are dropped and query parameters sorted before URLs are compared or archived.
+REQUEST_FINGERPRINTER_CLASS = "crawler.canonical.CanonicalRequestFingerprinter"
 
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,
@@ -133,6 +169,22 @@ ARCHIVE_DB = "archive.db"  # the SQLite archive, relative to the current directo
 # Processes that record (and so parse) fetched documents; records of one portal always go
 # to the same process, in order. Parsing is CPU-bound: more than the cores is no faster.
 ARCHIVE_PROCESSES = 2
+# Each archive process stores a fetch first, then parses it in a worker process of its own
+# under these limits (archive/parse_worker.py): a parse that overruns is killed and recorded
+# as a parse_error of the stored version (`zfxxgk reparse` tries again), never re-fetched.
+PARSE_TIMEOUT = 300.0  # seconds; OCR of a long scanned report takes minutes
+# Address space of a parse worker (RLIMIT_AS, bytes; 0 = no limit), inherited by the
+# converters it starts (LibreOffice, tesseract).
+PARSE_MEMORY_LIMIT = 3 * 1024**3
+
+# -- Rendering fallback (crawler.rendering) ------------------------------------------
+# A column that listed fewer documents than it declares gets one render in headless
+# Chromium after static reading, its next button clicked up to RENDER_MAX_PAGES pages;
+# every request the page makes goes through Scrapy (robots.txt, per-host slots, delays).
+RENDER_FALLBACK = True
+RENDER_BROWSER = "/usr/bin/chromium"  # Debian's chromium package; nothing is downloaded
+RENDER_MAX_PAGES = 50
+RENDER_TIMEOUT = 120.0  # seconds for the page, and for each click to change it
 
 # -- Resumable runs -------------------------------------------------------------------
 # Run each monthly crawl with its own job directory so an interrupted crawl resumes:

@@ -4,8 +4,7 @@ Same methods as the local archive client (open, start_run, upsert_portals, recor
 conditional_headers, known_urls, finish_run, close), answered from Redis instead of a
 SQLite file: the writer process owns archive.db and publishes what workers need from it
 (each URL's conditional-request validators, each portal's archived URLs) before the run
-starts. `call`/`read`/`read_blocking` let today's `ArchivePipeline` drive it by method
-name, as it drives its archive processes.
+starts.
 
 Backpressure: a record waits while the stream holds STREAM_MAX_ENTRIES unrecorded entries
 (or STREAM_MAX_MB of them), so a slow writer slows the crawl (the pipeline's await holds
@@ -99,17 +98,6 @@ class StreamArchiveClient:
         if self.server is not None:
             self.server.close()
             self.server = None
-
-    # -- what today's pipeline calls --------------------------------------------------------
-    async def call(self, method: str, *args: Any, key: str | None = None) -> Any:
-        return await getattr(self, method)(*args)
-
-    async def read(self, method: str, *args: Any) -> Any:
-        return await getattr(self, method)(*args)
-
-    def read_blocking(self, method: str, *args: Any) -> Any:
-        """The spider's end-of-crawl recheck is done per portal by the scheduler."""
-        return set()
 
     # -- the rest of the stream -------------------------------------------------------------
     async def _wait_for_room(self) -> None:

@@ -131,7 +131,7 @@ class ArchiveWriter:
                 raise
 
     def _load_summaries(self) -> dict[str, PortalSummary]:
-        return {pid.decode(): PortalSummary(**json.loads(raw))
+        return {pid.decode(): PortalSummary.from_state(json.loads(raw))
                 for pid, raw in self.server.hgetall(self.keys.summaries).items()}
 
     def summary(self, portal_id: str | None) -> PortalSummary:
@@ -168,7 +168,7 @@ class ArchiveWriter:
             summary = self.summary(fetch.portal_id)
             summary.add_fetch(fetch, outcome)
             pipe.sadd(self.keys.counted, key)
-            pipe.hset(self.keys.summaries, summary.portal_id, json.dumps(asdict(summary)))
+            pipe.hset(self.keys.summaries, summary.portal_id, json.dumps(summary.state()))
         if fetch.status in (200, 304) and not fetch.soft_404:
             headers = self.archive.conditional_headers(fetch.url)
             if headers:
@@ -176,13 +176,14 @@ class ArchiveWriter:
         pipe.decrby(self.keys.key("stream_bytes"), len(fetch.body))
 
     def _count_event(self, event: CrawlEvent, pipe: Any) -> None:
-        key = f"event\t{event.portal_id}\t{event.kind}\t{event.url}\t{event.detail}"
+        # The whole event: one column yields an event per list page, each listing its own.
+        key = "event\t" + json.dumps(asdict(event), ensure_ascii=False, sort_keys=True)
         if self.server.sismember(self.keys.counted, key):
             return
         summary = self.summary(event.portal_id)
         summary.add_event(event)
         pipe.sadd(self.keys.counted, key)
-        pipe.hset(self.keys.summaries, summary.portal_id, json.dumps(asdict(summary)))
+        pipe.hset(self.keys.summaries, summary.portal_id, json.dumps(summary.state()))
 
     def _portal_done(self, meta: dict[str, Any]) -> None:
         figures = progress(self.server, self.keys)

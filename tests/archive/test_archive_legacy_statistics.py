@@ -100,7 +100,7 @@ def test_version_2_archive_migrates_and_reparse_fills_legacy_statistics(tmp_path
     make_v2_archive(path)
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone() == (2,)
-    assert SCHEMA_VERSION >= 3
+    assert SCHEMA_VERSION >= 3  # the version that added legacy statistics
 
     with Archive.open(path) as archive:
         assert archive.db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
