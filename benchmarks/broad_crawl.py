@@ -136,7 +136,9 @@ def final_stats(log: str) -> dict:
 def scrapy_command(registry: Path, db: Path, settings: dict[str, str]) -> list[str]:
     command = [sys.executable, "-m", "scrapy", "crawl", "county_portals", "-a", f"portals={registry}",
                "-s", f"ARCHIVE_DB={db}", "-s", f"CONTACT={CONTACT}", "-s", "LOG_LEVEL=INFO",
-               "-s", "PROGRESS_INTERVAL=30"]
+               "-s", "PROGRESS_INTERVAL=30",
+               # the scope gate refuses loopback addresses unless told they are ours
+               "-s", "SCOPE_ALLOWED_NETWORKS=127.0.0.0/8"]
     for name, value in settings.items():
         command += ["-s", f"{name}={value}"]
     return command
