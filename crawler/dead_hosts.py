@@ -88,9 +88,9 @@ class DeadHostMiddleware:
             raise IgnoreRequest(f"host {host} unreachable (given up for this run): {self.given_up[host]}")
         if host in self.dead_since and not is_robots(request):
             self._set_aside(host, request)
-        if host not in self.answered and "download_timeout" not in request.meta:
-            request.meta["download_timeout"] = min(
-                self.first_contact_timeout, self.crawler.settings.getfloat("DOWNLOAD_TIMEOUT", 60))
+        if host not in self.answered:
+            timeout = request.meta.get("download_timeout") or self.crawler.settings.getfloat("DOWNLOAD_TIMEOUT")
+            request.meta["download_timeout"] = min(timeout, self.first_contact_timeout)
         request.meta.setdefault("dead_host_started", time.monotonic())
         return None
 
@@ -112,10 +112,12 @@ class DeadHostMiddleware:
         self.lost_seconds += time.monotonic() - request.meta.get("dead_host_started", time.monotonic())
         self.crawler.stats.set_value("zfxxgk/dead_host_seconds_lost", round(self.lost_seconds, 1))
         self.failures[host] += 1
-        self.last_failure[host] = repr(exception)
+        # The kind of failure, not its message: that names the URL (robots.txt...), and
+        # the spider reads "robots" in a refusal as robots.txt forbidding the page.
+        self.last_failure[host] = type(exception).__name__
         if host in self.tried_again:
             self._give_up(host)
-            raise IgnoreRequest(f"host {host} unreachable, twice: {exception!r}")
+            raise IgnoreRequest(f"host {host} unreachable, twice: {self.last_failure[host]}")
         if is_robots(request):
             # Not retried: the homepage, next, tells a dead host from a hiccup.
             self.robots_failed.add(host)
