@@ -126,6 +126,10 @@ PARSE_MEMORY_LIMIT = 3 * 1024**3
 # (`zfxxgk schedule` writes exactly that). Left unset here: a fixed JOBDIR would make next
 # month's crawl skip everything this month's saw.
 JOBDIR = None
+# A run marks its JOBDIR while it runs; the next run finding the mark knows the last one
+# died (SIGKILL, OOM, power loss) and starts over instead of trusting a seen-set whose
+# queue was lost (crawler/jobdir.py).
+EXTENSIONS = {"crawler.jobdir.JobDirGuard": 0}
 
 # -- Engine --------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -32,6 +32,8 @@ class PortalSummary:
     errors: int = 0
     dropped: dict[str, int] = field(default_factory=dict)  # scope gate refusals by reason
     budget_hit: str | None = None  # the per-portal budget that stopped the crawl there
+    dead_reason: str | None = None  # why the portal's host was given up on
+    finished: bool = False  # the run went through all of the portal (rechecks included)
     error_messages: list[str] = field(default_factory=list)
     rejected_links: list[dict[str, str]] = field(default_factory=list)
 

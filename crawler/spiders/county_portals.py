@@ -180,6 +180,8 @@ class CountyPortalsSpider(scrapy.Spider):
         self.rejected_links: set[tuple[str, str]] = set()
         # Archived documents no page linked: asked for once, at idle.
         self.recheck: asyncio.Future[int] | None = None
+        # Every portal gone through (set when the crawl ends idle, not when it is stopped).
+        self.completed = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CountyPortalsSpider:
@@ -427,12 +429,12 @@ class CountyPortalsSpider(scrapy.Spider):
         with ``-a years=`` (the archive's URLs carry no year to filter on). The archive is
         asked on the reactor's loop; the spider stays open until it has answered.
         """
-        if self.years is not None or self.archive is None:
-            return
-        if self.recheck is None:
-            self.recheck = asyncio.ensure_future(self.schedule_rechecks(self.archive))
-        if not self.recheck.done():  # once it is, its requests keep the crawl going
-            raise DontCloseSpider
+        if self.years is None and self.archive is not None:
+            if self.recheck is None:
+                self.recheck = asyncio.ensure_future(self.schedule_rechecks(self.archive))
+            if not self.recheck.done():  # once it is, idle again means they were answered
+                raise DontCloseSpider
+        self.completed = True
 
     async def schedule_rechecks(self, archive: ArchiveClient) -> int:
         scheduled = 0
