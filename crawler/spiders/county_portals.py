@@ -17,10 +17,12 @@ Arguments: ``-a portals=FILE`` (registry CSV; default the bundled one), ``-a onl
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum, auto
-from typing import Any
+from typing import Any, NoReturn
 
 import scrapy
 from scrapy import signals
@@ -82,6 +84,20 @@ def header_dict(response: Response) -> dict[str, str]:
         name.decode("latin-1").lower(): b", ".join(values).decode("latin-1")
         for name, values in response.headers.items()
     }
+
+
+SPIDER_ARGUMENTS = ("portals", "only", "years")
+USAGE_EXIT_CODE = 2
+
+
+def refuse(message: str) -> NoReturn:
+    """End the crawl before it starts with one line on stderr, whatever the log settings.
+
+    Nothing runs yet (no archive process, no request), so the process just exits: raised,
+    the error would reach the user as a 20-line traceback, or not at all under --nolog.
+    """
+    print(f"zfxxgk crawl: {message}", file=sys.stderr, flush=True)
+    os._exit(USAGE_EXIT_CODE)
 
 
 class Page(Enum):
@@ -168,6 +184,12 @@ class CountyPortalsSpider(scrapy.Spider):
 
     def __init__(self, portals: str | None = None, only: str | None = None,
                  years: str | None = None, **kwargs: Any) -> None:
+        # A mistyped argument (-a year=2023) must not quietly crawl everything; names with a
+        # leading underscore are for job runners (scrapyd's _job).
+        unknown = sorted(name for name in kwargs if not name.startswith("_") and name != "name")
+        if unknown:
+            raise ValueError(f"unknown spider argument(s): {', '.join(unknown)} "
+                             f"(known: {', '.join(SPIDER_ARGUMENTS)})")
         super().__init__(**kwargs)
         self.portals: list[Portal] = select_portals(load_registry(portals), parse_only(only))
         self.years = parse_years(years)
@@ -185,7 +207,10 @@ class CountyPortalsSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CountyPortalsSpider:
-        spider = super().from_crawler(crawler, *args, **kwargs)
+        try:
+            spider = super().from_crawler(crawler, *args, **kwargs)
+        except ValueError as exc:  # RegistryError too: a usage error, not a crash
+            refuse(str(exc))
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
