@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from archive.records import FetchRecord
 
-EventKind = Literal["listed", "rejected", "error", "robots", "dropped", "budget"]
+EventKind = Literal["listed", "rejected", "error", "robots", "dropped", "budget", "dead"]
 
 
 @dataclass

@@ -27,6 +27,11 @@ ADDONS = {"crawler.identity.ContactAddon": 0}
 
 # -- Politeness ----------------------------------------------------------------------
 ROBOTSTXT_OBEY = True
+# A robots.txt that cannot be fetched (timeout, 5xx) holds its host's requests back and is
+# asked for again this many times, this many seconds apart; then the host is given up on
+# for the run, with the reason in its portal's summary (crawler/robots.py).
+ROBOTSTXT_RETRY_TIMES = 3
+ROBOTSTXT_RETRY_DELAY = 20.0
 CONCURRENT_REQUESTS = 16  # across all portals: many portals are crawled side by side
 CONCURRENT_REQUESTS_PER_DOMAIN = 2  # slots key on the hostname: one portal, at most 2
 DOWNLOAD_DELAY = 2.0
@@ -53,6 +58,8 @@ DOWNLOAD_MAXSIZE = 200 * 1024 * 1024  # scanned reports can be large; zip bombs 
 DOWNLOAD_WARNSIZE = 50 * 1024 * 1024
 
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.PatientRobotsTxtMiddleware": 100,  # robots.txt read before any page
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.ConditionalRequestMiddleware": 580,

@@ -65,6 +65,10 @@ class PortalSummary:
                 )
         elif event.kind == "robots":
             self.robots_blocked += 1
+        elif event.kind == "dead":
+            if self.dead_reason is None:
+                self.dead_reason = event.detail
+                self.note_error(f"{event.url}: host unreachable: {event.detail}")
         elif event.kind == "budget":
             self.budget_hit = self.budget_hit or event.detail
         elif event.kind == "dropped":
@@ -76,6 +80,12 @@ class PortalSummary:
         self.errors += 1
         if len(self.error_messages) < MAX_KEPT_MESSAGES:
             self.error_messages.append(message)
+
+    def reason(self) -> str:
+        """Why the portal's crawl was cut short this run, if it was."""
+        if self.dead_reason:
+            return f"host unreachable: {self.dead_reason}"
+        return f"{self.budget_hit} budget spent" if self.budget_hit else ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -98,12 +108,13 @@ class RunSummary:
 
     def table(self) -> str:
         """A fixed-width table for the crawl log."""
-        head = f"{'portal':<24}{'listed':>7}{'pages':>7}{'files':>7}{'304':>6}{'new doc':>8}{'new ver':>8}{'gone':>6}{'rejected':>9}{'errors':>7}"
+        head = f"{'portal':<24}{'listed':>7}{'pages':>7}{'files':>7}{'304':>6}{'new doc':>8}{'new ver':>8}{'gone':>6}{'rejected':>9}{'errors':>7}  reason"
         lines = [head]
         for s in self.portals.values():
             lines.append(
                 f"{s.portal_id:<24}{s.reports_listed:>7}{s.pages_fetched:>7}"
                 f"{s.attachments_fetched:>7}{s.not_modified:>6}{s.new_documents:>8}"
                 f"{s.new_versions:>8}{s.gone:>6}{s.rejected:>9}{s.errors:>7}"
+                f"  {s.reason()}"
             )
         return "\n".join(lines)

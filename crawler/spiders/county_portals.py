@@ -59,6 +59,7 @@ from crawler.items import CrawlEvent, FetchRecord, PortalRows
 from crawler.links import page_links
 from crawler.middlewares import CONDITIONAL_META, SOFT_404_META
 from crawler.registry import Portal, load_registry, parse_only, parse_years, select_portals
+from crawler.robots import HostUnreachable
 from crawler.scope import OutOfScope, PortalScopes
 from crawler.soft404 import BOT_WALL_STATUSES
 
@@ -173,6 +174,8 @@ def ignored(portal_id: str, url: str, failure: Failure) -> CrawlEvent:
     portal), or else."""
     if failure.check(OutOfScope):
         return CrawlEvent(portal_id, "dropped", url, failure.value.reason)
+    if failure.check(HostUnreachable):
+        return CrawlEvent(portal_id, "dead", url, failure.value.reason)
     reason = str(failure.value)
     return CrawlEvent(portal_id, "robots" if "robots" in reason.lower() else "error", url, reason)
 
