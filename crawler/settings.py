@@ -56,6 +56,16 @@ RETRY_BACKOFF_MAX = 120.0
 REDIRECT_MAX_TIMES = 10
 DOWNLOAD_MAXSIZE = 200 * 1024 * 1024  # scanned reports can be large; zip bombs cannot
 DOWNLOAD_WARNSIZE = 50 * 1024 * 1024
+# (Both apply to the decompressed body too; DOWNLOAD_TIMEOUT bounds a whole download, so a
+# server that sends a byte a second is cut off as well.)
+# Pages are small: a cap per media type, checked while the bytes arrive (crawler/limits.py).
+# A response over it is stopped and its fetch recorded with the reason.
+DOWNLOAD_MAXSIZE_BY_TYPE = {
+    "text/html": 10 * 1024 * 1024,
+    "application/xhtml+xml": 10 * 1024 * 1024,
+    "text/plain": 10 * 1024 * 1024,
+    "application/json": 10 * 1024 * 1024,
+}
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
@@ -136,7 +146,7 @@ JOBDIR = None
 # A run marks its JOBDIR while it runs; the next run finding the mark knows the last one
 # died (SIGKILL, OOM, power loss) and starts over instead of trusting a seen-set whose
 # queue was lost (crawler/jobdir.py).
-EXTENSIONS = {"crawler.jobdir.JobDirGuard": 0}
+EXTENSIONS = {"crawler.jobdir.JobDirGuard": 0, "crawler.limits.ResponseLimits": 0}
 
 # -- Engine --------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

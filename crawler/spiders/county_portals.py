@@ -56,6 +56,7 @@ from crawler.discovery import (
     year_wanted,
 )
 from crawler.items import CrawlEvent, FetchRecord, PortalRows
+from crawler.limits import SizeLimitExceeded
 from crawler.links import page_links
 from crawler.middlewares import CONDITIONAL_META, SOFT_404_META
 from crawler.registry import Portal, load_registry, parse_only, parse_years, select_portals
@@ -167,6 +168,15 @@ LINK_RULES: tuple[tuple[Callable[[Link], bool], Route], ...] = (
 
 def route(link: Link) -> Route | None:
     return next((target for matches, target in LINK_RULES if matches(link)), None)
+
+
+def not_requested(failure: Failure) -> bool:
+    """A request a rule stopped before it left (scope, robots.txt, a dead host): an event
+    for the summary, not a fetch of the document."""
+    if failure.check(OutOfScope, HostUnreachable):
+        return True
+    return bool(failure.check(IgnoreRequest)) and not failure.check(HttpError) \
+        and "robots" in str(failure.value).lower()
 
 
 def ignored(portal_id: str, url: str, failure: Failure) -> CrawlEvent:
@@ -416,11 +426,16 @@ class CountyPortalsSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         meta = request.meta
         portal_id = meta[CONTEXT_META_KEY]["portal"]
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+        if not_requested(failure):
             yield ignored(portal_id, request.url, failure)
             return
         status, body, headers, error = None, b"", {}, repr(failure.value)
-        if failure.check(HttpError):
+        if failure.check(SizeLimitExceeded):
+            # The bytes so far are not the document: the row says why there is none.
+            error = failure.value.reason
+        elif failure.check(IgnoreRequest) and not failure.check(HttpError):
+            error = str(failure.value)  # e.g. a body that decompresses past DOWNLOAD_MAXSIZE
+        elif failure.check(HttpError):
             response = failure.value.response
             status, body, headers = response.status, response.body, header_dict(response)
             error = f"HTTP {status}" + (" (bot wall)" if status in BOT_WALL_STATUSES else "")
