@@ -32,7 +32,8 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from archive.records import GONE_STATUSES, utc_now
+from archive.rows import utc_now
+from archive.versioning import GONE_STATUSES
 from crawler.adapters import adapter_named, pick_adapter
 from crawler.adapters.base import ADAPTER_META_KEY, CONTEXT_META_KEY, anchor_text
 from crawler.archive_client import ArchiveClient
