@@ -8,6 +8,11 @@ fetched, or answers 5xx, holds that host's requests back: it is asked for again 
 is given up on for the run: one log line with the reason, its requests refused with
 `HostUnreachable` (the spider puts the reason into the portal's summary). A robots.txt
 answered 4xx means no rules, as RFC 9309 says.
+
+Scrapy's middleware also lets requests through unchecked when several wait for the same
+robots.txt at once (all but the first get None from the shared Deferred): the cause of a
+resumed crawl fetching a disallowed page, since a resumed run dequeues many requests
+before the robots.txt answer arrives. Waiters here share an asyncio future instead.
 """
 
 from __future__ import annotations
@@ -22,10 +27,8 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http.request import NO_CALLBACK
 from scrapy.robotstxt import RobotParser
-from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
-from twisted.internet.defer import Deferred
 
 from crawler.scope import OutOfScope
 
@@ -91,12 +94,15 @@ class PatientRobotsTxtMiddleware(RobotsTxtMiddleware):
     async def fetched(self, request: Request, netloc: str) -> Any:
         """The host's parser, downloading robots.txt once for all waiting requests."""
         entry = self._parsers.get(netloc)
-        if isinstance(entry, Deferred):
-            return await maybe_deferred_to_future(entry)
+        if isinstance(entry, asyncio.Future):
+            # A future, not a Deferred: a Deferred hands its result to the first awaiter
+            # only and None to the others, which Scrapy's middleware takes for "no
+            # robots.txt, all allowed" (many requests wait at once when a run resumes).
+            return await asyncio.shield(entry)
         if netloc in self._parsers:
             return entry
-        waiting: Deferred[Any] = Deferred()
-        self._parsers[netloc] = waiting
+        waiting: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._parsers[netloc] = waiting  # type: ignore[assignment]
         scheme = urlparse_cached(request).scheme
         robots = Request(f"{scheme}://{netloc}/robots.txt", priority=self.DOWNLOAD_PRIORITY,
                          # retried here, after a delay, not at once by the retry middleware
@@ -113,8 +119,8 @@ class PatientRobotsTxtMiddleware(RobotsTxtMiddleware):
         except Exception as exc:  # noqa: BLE001 - any failure means: not read yet
             self.last_error[netloc] = describe(exc)
             del self._parsers[netloc]  # the next attempt downloads it again
-            waiting.callback(UNREACHABLE)
+            waiting.set_result(UNREACHABLE)
             return UNREACHABLE
         self._parsers[netloc] = parser
-        waiting.callback(parser)
+        waiting.set_result(parser)
         return parser

@@ -55,3 +55,25 @@ def test_a_dead_host_is_one_line_and_a_reason(tmp_path):
     live = json.loads(query(db, "SELECT summary FROM run_portals WHERE portal_id = ?",
                             (portal.content.id,))[0][0])
     assert live["dead_reason"] is None and live["new_documents"] > 0
+
+
+def test_requests_waiting_together_for_robots_txt_are_all_checked(tmp_path):
+    """Six entry requests of two portals on one host reach it before its (slow) robots.txt
+    answers, as a resumed run's queue does; Scrapy's own middleware let all but the first
+    two through unchecked."""
+    (portal,) = fixture()[:1]
+    registry, db = tmp_path / "portals.csv", tmp_path / "archive.db"
+    with PortalServer() as server:
+        urls = serve(server, [portal], registry)
+        site = server.sites[portal.content.id]
+        site.slow("/robots.txt", 1.0)
+        base, hidden = urls[portal.content.id], urls[portal.content.id] + DISALLOWED_PREFIX
+        registry.write_text(
+            "id,name,region_code,level,url,disclosure_url,report_column_url\n"
+            f"{portal.content.id},{portal.content.name},130534,county,{base}/,{hidden}a.html,{hidden}b.html\n"
+            f"twin,孪生县人民政府,130535,county,{hidden}c/,{hidden}d.html,{hidden}e.html\n",
+            encoding="utf-8")
+        result = run_crawl(registry, db)
+        assert result.returncode == 0, result.log[-3000:]
+    assert site.requested(DISALLOWED_PREFIX) == []
+    assert site.requested("/robots.txt") and site.requested("/")  # the homepage was allowed
