@@ -9,17 +9,9 @@ versions, so change detection lives in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Literal
 
 DocumentKind = Literal["report_page", "attachment", "local_file"]
-# Answers that say a document is no longer there (with soft 404s): the archive marks it gone.
-GONE_STATUSES = frozenset({404, 410})
-
-
-def utc_now() -> str:
-    """The fetch-time format of every record: ISO 8601, UTC, whole seconds."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from archive.records import FetchRecord
 
-EventKind = Literal["listed", "rejected", "error", "robots", "dropped", "budget", "column"]
+EventKind = Literal["listed", "rejected", "error", "robots", "dropped", "budget", "column", "dead"]
 
 
 @dataclass

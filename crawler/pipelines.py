@@ -83,6 +83,9 @@ class ArchivePipeline:
         self.summary.portal(fetch.portal_id).add_fetch(fetch, outcome)
 
     async def close_spider(self) -> None:
+        completed = bool(getattr(self.spider, "completed", False))
+        for portal in getattr(self.spider, "portals", ()):
+            self.summary.portal(portal.id).finished = completed
         stats = dict(self.stats.get_stats())
         stats["archive_record_failures"] = self.failed_records
         stats = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in stats.items()}

@@ -39,7 +39,7 @@ LEVELS = frozenset({"province", "prefecture", "county"})
 # Ids end up in `-a only=ID,...` on a shell command line and in archive keys, so no
 # separators or whitespace; word characters (Chinese included), dots and dashes are fine.
 _ID_PATTERN = re.compile(r"[\w.-]+")
-_REGION_CODE_PATTERN = re.compile(r"\d{6}")
+_REGION_CODE_PATTERN = re.compile(r"[0-9]{6}")  # ASCII: \d takes full-width digits too
 _YEAR_RANGE_PATTERN = re.compile(r"(\d{4})\s*-\s*(\d{4})")
 # Annual disclosure reports exist from 2008 (the Regulations took effect that May).
 _FIRST_REPORT_YEAR = 2008

@@ -27,6 +27,11 @@ ADDONS = {"crawler.identity.ContactAddon": 0, "crawler.distributed.addon.Distrib
 
 # -- Politeness ----------------------------------------------------------------------
 ROBOTSTXT_OBEY = True
+# A robots.txt that cannot be fetched (timeout, 5xx) holds its host's requests back and is
+# asked for again this many times, this many seconds apart; then the host is given up on
+# for the run, with the reason in its portal's summary (crawler/robots.py).
+ROBOTSTXT_RETRY_TIMES = 3
+ROBOTSTXT_RETRY_DELAY = 20.0
 # CONCURRENT_REQUESTS (across all portals) is set for a broad crawl below.
 CONCURRENT_REQUESTS_PER_DOMAIN = 2  # slots key on the hostname: one portal, at most 2
 DOWNLOAD_DELAY = 2.0
@@ -51,8 +56,20 @@ RETRY_BACKOFF_MAX = 120.0
 REDIRECT_MAX_TIMES = 10
 DOWNLOAD_MAXSIZE = 200 * 1024 * 1024  # scanned reports can be large; zip bombs cannot
 DOWNLOAD_WARNSIZE = 50 * 1024 * 1024
+# (Both apply to the decompressed body too; DOWNLOAD_TIMEOUT bounds a whole download, so a
+# server that sends a byte a second is cut off as well.)
+# Pages are small: a cap per media type, checked while the bytes arrive (crawler/limits.py).
+# A response over it is stopped and its fetch recorded with the reason.
+DOWNLOAD_MAXSIZE_BY_TYPE = {
+    "text/html": 10 * 1024 * 1024,
+    "application/xhtml+xml": 10 * 1024 * 1024,
+    "text/plain": 10 * 1024 * 1024,
+    "application/json": 10 * 1024 * 1024,
+}
 
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.PatientRobotsTxtMiddleware": 100,  # robots.txt read before any page
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.ConditionalRequestMiddleware": 580,
@@ -192,6 +209,10 @@ RENDER_TIMEOUT = 120.0  # seconds for the page, and for each click to change it
 # (`zfxxgk schedule` writes exactly that). Left unset here: a fixed JOBDIR would make next
 # month's crawl skip everything this month's saw.
 JOBDIR = None
+# A run marks its JOBDIR while it runs; the next run finding the mark knows the last one
+# died (SIGKILL, OOM, power loss) and starts over instead of trusting a seen-set whose
+# queue was lost (crawler/jobdir.py).
+EXTENSIONS = {"crawler.jobdir.JobDirGuard": 0, "crawler.limits.ResponseLimits": 0}
 
 # -- Engine --------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -32,6 +32,8 @@ class PortalSummary:
     errors: int = 0
     dropped: dict[str, int] = field(default_factory=dict)  # scope gate refusals by reason
     budget_hit: str | None = None  # the per-portal budget that stopped the crawl there
+    dead_reason: str | None = None  # why the portal's host was given up on
+    finished: bool = False  # the run went through all of the portal (rechecks included)
     error_messages: list[str] = field(default_factory=list)
     rejected_links: list[dict[str, str]] = field(default_factory=list)
     # column (first list page) -> [largest declared total, listed document URLs, rendered]
@@ -65,6 +67,10 @@ class PortalSummary:
                 )
         elif event.kind == "robots":
             self.robots_blocked += 1
+        elif event.kind == "dead":
+            if self.dead_reason is None:
+                self.dead_reason = event.detail
+                self.note_error(f"{event.url}: host unreachable: {event.detail}")
         elif event.kind == "budget":
             self.budget_hit = self.budget_hit or event.detail
         elif event.kind == "dropped":
@@ -107,6 +113,12 @@ class PortalSummary:
                   for url, (declared, listed, rendered) in state.pop("column_counts", {}).items()}
         return cls(**state, column_counts=counts)
 
+    def reason(self) -> str:
+        """Why the portal's crawl was cut short this run, if it was."""
+        if self.dead_reason:
+            return f"host unreachable: {self.dead_reason}"
+        return f"{self.budget_hit} budget spent" if self.budget_hit else ""
+
     def as_dict(self) -> dict:
         summary = asdict(self)
         del summary["column_counts"]
@@ -130,13 +142,14 @@ class RunSummary:
 
     def table(self) -> str:
         """A fixed-width table for the crawl log."""
-        head = f"{'portal':<24}{'listed':>7}{'pages':>7}{'files':>7}{'304':>6}{'new doc':>8}{'new ver':>8}{'gone':>6}{'rejected':>9}{'errors':>7}"
+        head = f"{'portal':<24}{'listed':>7}{'pages':>7}{'files':>7}{'304':>6}{'new doc':>8}{'new ver':>8}{'gone':>6}{'rejected':>9}{'errors':>7}  reason"
         lines = [head]
         for s in self.portals.values():
             lines.append(
                 f"{s.portal_id:<24}{s.reports_listed:>7}{s.pages_fetched:>7}"
                 f"{s.attachments_fetched:>7}{s.not_modified:>6}{s.new_documents:>8}"
                 f"{s.new_versions:>8}{s.gone:>6}{s.rejected:>9}{s.errors:>7}"
+                f"  {s.reason()}"
             )
         for s in self.portals.values():
             for column in s.short_columns():

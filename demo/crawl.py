@@ -21,6 +21,7 @@ LOOPBACK_SETTINGS = {
     "RETRY_BACKOFF_BASE": "0.2",
     "DOWNLOAD_TIMEOUT": "20",
     "SCOPE_ALLOWED_NETWORKS": "127.0.0.0/8",  # the fixture portals; nothing else is allowed
+    "ROBOTSTXT_RETRY_DELAY": "0.5",  # the demo's dead portal is given up on in seconds
 }
 
 

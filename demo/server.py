@@ -93,10 +93,15 @@ class PortalServer:
         self.sites: dict[str, Site] = {}
         self.base_urls: dict[str, str] = {}
 
-    def bind(self, portal_ids: list[str]) -> dict[str, str]:
-        """Reserve each portal's address before its site exists (sites link to their URL)."""
+    def bind(self, portal_ids: list[str], port: int | None = None) -> dict[str, str]:
+        """Reserve each portal's address before its site exists (sites link to their URL).
+
+        A given `port` is used as is (the demo's URLs stay the same from run to run, so a
+        second crawl into the same archive finds the same documents); OSError if taken.
+        """
         for attempt in range(1, BIND_ATTEMPTS + 1):
-            port = _free_port(portal_host(0))
+            fixed = bool(port)  # 0 or None: any free port
+            port = port if fixed else _free_port(portal_host(0))
             try:
                 for index, portal_id in enumerate(portal_ids):
                     host = portal_host(index)
@@ -105,8 +110,9 @@ class PortalServer:
                 break
             except OSError:  # another process holds that port on one of our addresses
                 self._close_servers()
-                if attempt == BIND_ATTEMPTS:
+                if fixed or attempt == BIND_ATTEMPTS:
                     raise
+                port = None
         return dict(self.base_urls)
 
     def start(self, sites: dict[str, Site]) -> dict[str, str]:

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         print("zfxxgk ingest: --url applies to exactly one FILE", file=sys.stderr)
         return 2
     failures = 0
-    archive = open_archive(args.archive, "ingest")
+    archive = open_archive(args.archive, "ingest", create=True)
     if archive is None:
         return 1
     with archive:

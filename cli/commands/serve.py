@@ -1,8 +1,8 @@
 """`zfxxgk serve archive.db`: Datasette on the archive.
 
 The project's Datasette plugin (entry point `archive.datasette_plugin`) supplies titles,
-labels, facets and canned queries, so this is plain `datasette serve` after making sure
-the file is a current archive (migrating it if it is older).
+labels, facets and canned queries, so this is plain `datasette serve --immutable` after
+making sure the file is a current archive (migrating it if it is older).
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ def run(args: argparse.Namespace) -> int:
     if archive is None:
         return 1
     archive.close()
-    command = [sys.executable, "-m", "datasette", "serve", args.archive]
+    # Immutable: Datasette opens the file read-only and never writes to it, whoever serves.
+    command = [sys.executable, "-m", "datasette", "serve", "--immutable", args.archive]
     command += ["--host", args.host, "--port", str(args.port)]
     # Become Datasette (no wrapper process) so Ctrl-C and service managers reach it directly.
     os.execv(sys.executable, command)

@@ -17,10 +17,12 @@ Arguments: ``-a portals=FILE`` (registry CSV; default the bundled one), ``-a onl
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum, auto
-from typing import Any
+from typing import Any, NoReturn
 
 import scrapy
 from scrapy import signals
@@ -30,7 +32,8 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from archive.records import GONE_STATUSES, utc_now
+from archive.rows import utc_now
+from archive.versioning import GONE_STATUSES
 from crawler.adapters import adapter_named, pick_adapter
 from crawler.adapters.base import ADAPTER_META_KEY, CONTEXT_META_KEY, anchor_text
 from crawler.archive_client import ArchiveClient
@@ -56,10 +59,12 @@ from crawler.discovery import (
     year_wanted,
 )
 from crawler.items import CrawlEvent, FetchRecord, PortalRows
+from crawler.limits import SizeLimitExceeded
 from crawler.links import page_links
 from crawler.middlewares import CONDITIONAL_META, SOFT_404_META
 from crawler.registry import Portal, load_registry, parse_only, parse_years, select_portals
 from crawler.rendering import ListRenderer, rendered_response
+from crawler.robots import HostUnreachable
 from crawler.scope import OutOfScope, PortalScopes
 from crawler.soft404 import BOT_WALL_STATUSES
 
@@ -85,6 +90,20 @@ def header_dict(response: Response) -> dict[str, str]:
         name.decode("latin-1").lower(): b", ".join(values).decode("latin-1")
         for name, values in response.headers.items()
     }
+
+
+SPIDER_ARGUMENTS = ("portals", "only", "years")
+USAGE_EXIT_CODE = 2
+
+
+def refuse(message: str) -> NoReturn:
+    """End the crawl before it starts with one line on stderr, whatever the log settings.
+
+    Nothing runs yet (no archive process, no request), so the process just exits: raised,
+    the error would reach the user as a 20-line traceback, or not at all under --nolog.
+    """
+    print(f"zfxxgk crawl: {message}", file=sys.stderr, flush=True)
+    os._exit(USAGE_EXIT_CODE)
 
 
 class Page(Enum):
@@ -155,11 +174,22 @@ def route(link: Link) -> Route | None:
     return next((target for matches, target in LINK_RULES if matches(link)), None)
 
 
+def not_requested(failure: Failure) -> bool:
+    """A request a rule stopped before it left (scope, robots.txt, a dead host): an event
+    for the summary, not a fetch of the document."""
+    if failure.check(OutOfScope, HostUnreachable):
+        return True
+    return bool(failure.check(IgnoreRequest)) and not failure.check(HttpError) \
+        and "robots" in str(failure.value).lower()
+
+
 def ignored(portal_id: str, url: str, failure: Failure) -> CrawlEvent:
     """A request a middleware dropped: out of scope or robots.txt (not errors of the
     portal), or else."""
     if failure.check(OutOfScope):
         return CrawlEvent(portal_id, "dropped", url, failure.value.reason)
+    if failure.check(HostUnreachable):
+        return CrawlEvent(portal_id, "dead", url, failure.value.reason)
     reason = str(failure.value)
     return CrawlEvent(portal_id, "robots" if "robots" in reason.lower() else "error", url, reason)
 
@@ -171,6 +201,12 @@ class CountyPortalsSpider(scrapy.Spider):
 
     def __init__(self, portals: str | None = None, only: str | None = None,
                  years: str | None = None, **kwargs: Any) -> None:
+        # A mistyped argument (-a year=2023) must not quietly crawl everything; names with a
+        # leading underscore are for job runners (scrapyd's _job).
+        unknown = sorted(name for name in kwargs if not name.startswith("_") and name != "name")
+        if unknown:
+            raise ValueError(f"unknown spider argument(s): {', '.join(unknown)} "
+                             f"(known: {', '.join(SPIDER_ARGUMENTS)})")
         super().__init__(**kwargs)
         self.portals: list[Portal] = select_portals(load_registry(portals), parse_only(only))
         self.years = parse_years(years)
@@ -186,10 +222,15 @@ class CountyPortalsSpider(scrapy.Spider):
         self.renderer: ListRenderer | None = None  # the rendering fallback, set by from_crawler
         # Archived documents no page linked: asked for once, at idle.
         self.recheck: asyncio.Future[int] | None = None
+        # Every portal gone through (set when the crawl ends idle, not when it is stopped).
+        self.completed = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CountyPortalsSpider:
-        spider = super().from_crawler(crawler, *args, **kwargs)
+        try:
+            spider = super().from_crawler(crawler, *args, **kwargs)
+        except ValueError as exc:  # RegistryError too: a usage error, not a crash
+            refuse(str(exc))
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         spider.renderer = ListRenderer.from_crawler(crawler) if crawler.settings.getbool("RENDER_FALLBACK") else None
         if spider.renderer is not None:
@@ -421,11 +462,16 @@ class CountyPortalsSpider(scrapy.Spider):
         portal_id = meta[CONTEXT_META_KEY]["portal"]
         if failure.check(HostSetAside):
             return  # tried again later in the run (crawler.dead_hosts)
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+        if not_requested(failure):
             yield ignored(portal_id, request.url, failure)
             return
         status, body, headers, error = None, b"", {}, repr(failure.value)
-        if failure.check(HttpError):
+        if failure.check(SizeLimitExceeded):
+            # The bytes so far are not the document: the row says why there is none.
+            error = failure.value.reason
+        elif failure.check(IgnoreRequest) and not failure.check(HttpError):
+            error = str(failure.value)  # e.g. a body that decompresses past DOWNLOAD_MAXSIZE
+        elif failure.check(HttpError):
             response = failure.value.response
             status, body, headers = response.status, response.body, header_dict(response)
             error = f"HTTP {status}" + (" (bot wall)" if status in BOT_WALL_STATUSES else "")
@@ -493,12 +539,13 @@ class CountyPortalsSpider(scrapy.Spider):
         """
         if self.render_short_columns():
             raise DontCloseSpider
-        if self.years is not None or self.archive is None or self.settings.get("REDIS_URL"):
-            return  # (a distributed worker's scheduler rechecks each portal as it ends)
-        if self.recheck is None:
-            self.recheck = asyncio.ensure_future(self.schedule_rechecks(self.archive))
-        if not self.recheck.done():  # once it is, its requests keep the crawl going
-            raise DontCloseSpider
+        if self.years is None and self.archive is not None and not self.settings.get("REDIS_URL"):
+            # (a distributed worker's scheduler rechecks each portal as it ends)
+            if self.recheck is None:
+                self.recheck = asyncio.ensure_future(self.schedule_rechecks(self.archive))
+            if not self.recheck.done():  # once it is, idle again means they were answered
+                raise DontCloseSpider
+        self.completed = True
 
     async def schedule_rechecks(self, archive: ArchiveClient) -> int:
         scheduled = 0

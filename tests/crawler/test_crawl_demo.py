@@ -10,6 +10,7 @@ import pytest
 
 from demo.families import FAMILIES
 from demo.scenarios import demo
+from tests.support.archive import free_port
 from tests.support.crawl import query
 
 pytestmark = pytest.mark.e2e
@@ -19,7 +20,7 @@ ZFXXGK = Path(sys.executable).with_name("zfxxgk")
 
 def test_demo_command_crawls_every_family_into_the_archive(tmp_path):
     db = tmp_path / "archive.db"
-    done = subprocess.run([str(ZFXXGK), "demo", "--db", str(db)], cwd=tmp_path,
+    done = subprocess.run([str(ZFXXGK), "demo", "--db", str(db), "--port", str(free_port())], cwd=tmp_path,
                           capture_output=True, text=True, timeout=180, check=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert f"datasette {db}" in done.stdout and f"zfxxgk serve {db}" in done.stdout
@@ -35,3 +36,17 @@ def test_demo_command_crawls_every_family_into_the_archive(tmp_path):
     errors = query(db, "SELECT portal_id, json_extract(summary, '$.error_messages') "
                        "FROM run_portals WHERE json_extract(summary, '$.errors') > 0")
     assert errors == []
+
+
+def test_demo_twice_archives_every_document_once(tmp_path):
+    db, port = tmp_path / "archive.db", str(free_port())  # the default port may be taken here
+    for _ in range(2):
+        done = subprocess.run([str(ZFXXGK), "demo", "--db", str(db), "--port", port], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=180, check=False)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    (runs,) = query(db, "SELECT count(*) FROM crawl_runs")[0]
+    assert runs == 2
+    urls = query(db, "SELECT count(*), count(DISTINCT url) FROM documents")[0]
+    assert urls[0] == urls[1] == sum(len(p.expected_reports()) for p in demo()) + 5
+    second = query(db, "SELECT count(*) FROM fetches WHERE run_id = 2 AND outcome = 'new_document'")
+    assert second == [(0,)]

@@ -81,6 +81,7 @@ def test_blank_lines_are_skipped(tmp_path):
         ("qinghe,,130534,county,https://a.gov.cn/,,,,", "name is empty"),
         ("qinghe,清河县,13053,county,https://a.gov.cn/,,,,", "region_code '13053' is not 6 digits"),
         ("qinghe,清河县,13053X,county,https://a.gov.cn/,,,,", "is not 6 digits"),
+        ("qinghe,清河县,１３０５３４,county,https://a.gov.cn/,,,,", "region_code '１３０５３４' is not 6 digits"),
         ("qinghe,清河县,130534,town,https://a.gov.cn/,,,,", "level 'town' is not one of"),
         ("qinghe,清河县,130534,county,ftp://a.gov.cn/,,,,", "url 'ftp://a.gov.cn/'"),
         ("qinghe,清河县,130534,county,www.a.gov.cn,,,,", "is not an http(s) URL"),
