@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := .stamps
 SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui tesseract-ocr tesseract-ocr-chi-sim \
-	chromium fonts-noto-cjk poppler-utils
+	chromium fonts-noto-cjk poppler-utils redis-server
 
 .PHONY: demo test lint venv system-deps clean
 
@@ -29,8 +29,10 @@ $(STAMPS)/venv: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Debian packages: LibreOffice converts DOC/WPS, tesseract OCRs scans, Chromium renders
-# Datasette pages in the browser test, Noto CJK fonts let both draw Chinese text.
+# Debian packages: LibreOffice converts DOC/WPS, tesseract OCRs scans, Chromium renders the
+# crawl's script-built list pages (crawler/rendering.py) and Datasette pages in the browser
+# test, Noto CJK fonts let both draw Chinese text; redis-server carries a distributed crawl
+# (the tests start their own on loopback, never a system service).
 system-deps: $(STAMPS)/system-deps
 
 $(STAMPS)/system-deps:

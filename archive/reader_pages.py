@@ -22,7 +22,7 @@ from archive.report_layout import (
     grid,
     printed_tables,
 )
-from archive.schema import PROVINCES_BY_CODE
+from archive.summaries import PROVINCES_BY_CODE
 
 # The figures a timeline or a comparison can chart: the columns of headline_figures.
 FIGURES = (

@@ -108,40 +108,23 @@ LEFT JOIN succeeded ON succeeded.portal_id = p.id
 ORDER BY province IS NULL, province, city, p.id, runs.run_id DESC
 """
 
-# The registry is the list of who should report: every portal of the registry and every
-# agency seen on it, for every year the archive holds reports for. An agency counts from
-# its first report on (it may not have existed before); a portal from the first year, so a
-# portal with no report at all still appears.
-_MISSING_REPORTS = """
-WITH have AS (
-  SELECT DISTINCT coalesce(portal_id, '') AS portal_key, portal_id, agency, year
-  FROM report_candidates
-), agencies AS (
-  SELECT portal_key, portal_id, agency, min(year) AS first_year,
-    group_concat(year, ', ') AS years_with_report
-  FROM (SELECT * FROM have ORDER BY year) GROUP BY portal_key, agency
-), years AS (SELECT DISTINCT year FROM have),
+# The registry is the list of who should report: every portal of the registry, for every
+# year the archive holds reports for, with no report at all from any of its agencies that
+# year (a portal never found to publish one too). Agencies missing a year while their
+# portal has reports are in missing_reports.
+_MISSING_PORTAL_YEARS = """
+WITH years AS (SELECT DISTINCT year FROM report_candidates),
+have AS (SELECT DISTINCT portal_id, year FROM report_candidates WHERE portal_id IS NOT NULL),
 portal_years AS (
-  SELECT portal_key, group_concat(year, ', ') AS years_with_report
-  FROM (SELECT DISTINCT portal_key, year FROM have ORDER BY year) GROUP BY portal_key
-), gaps AS (
-  SELECT a.agency, y.year, a.years_with_report, a.portal_id, 'agency' AS missing
-  FROM agencies a
-  JOIN years y ON y.year >= a.first_year
-  LEFT JOIN have h ON h.portal_key = a.portal_key AND h.agency = a.agency AND h.year = y.year
-  WHERE h.year IS NULL
-  UNION ALL
-  SELECT NULL, y.year, py.years_with_report, p.id, 'portal'
-  FROM portals p CROSS JOIN years y
-  LEFT JOIN portal_years py ON py.portal_key = p.id
-  WHERE NOT EXISTS (SELECT 1 FROM have h WHERE h.portal_key = p.id AND h.year = y.year)
-    AND NOT EXISTS (SELECT 1 FROM agencies a WHERE a.portal_key = p.id
-                    AND a.first_year <= y.year)
+  SELECT portal_id, group_concat(year, ', ') AS years_with_report
+  FROM (SELECT * FROM have ORDER BY portal_id, year) GROUP BY portal_id
 )
-SELECT g.agency, g.year, g.years_with_report, {province} AS province,
-  nullif(p.city, '') AS city, p.name AS portal_name, g.portal_id, g.missing, p.url AS portal_url
-FROM gaps g LEFT JOIN portals p ON p.id = g.portal_id
-ORDER BY g.agency IS NULL, g.agency, p.name, g.year
+SELECT p.name AS portal_name, y.year, py.years_with_report, {province} AS province,
+  nullif(p.city, '') AS city, p.id AS portal_id, p.url AS portal_url
+FROM portals p CROSS JOIN years y
+LEFT JOIN portal_years py ON py.portal_id = p.id
+WHERE NOT EXISTS (SELECT 1 FROM have h WHERE h.portal_id = p.id AND h.year = y.year)
+ORDER BY province IS NULL, province, city, p.id, y.year
 """
 
 # 上年结转 this year should be last year's 结转下年度 (requests table), column by column:
@@ -174,7 +157,7 @@ ORDER BY l.agency, l.year, k.position
 def reader_views(province_sql: str) -> dict[str, str]:
     """The reader views, in creation order (each reads only views created before it)."""
     return {
-        "missing_reports": _MISSING_REPORTS.replace("{province}", province_sql),
+        "missing_portal_years": _MISSING_PORTAL_YEARS.replace("{province}", province_sql),
         "report_deadlines": _REPORT_DEADLINES,
         "late_reports": _LATE_REPORTS,
         "portal_coverage": _PORTAL_COVERAGE.replace("{province}", province_sql),

@@ -9,9 +9,17 @@ versions, so change detection lives in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Literal
 
 DocumentKind = Literal["report_page", "attachment", "local_file"]
+# Answers that say a document is no longer there (with soft 404s): the archive marks it gone.
+GONE_STATUSES = frozenset({404, 410})
+
+
+def utc_now() -> str:
+    """The fetch-time format of every record: ISO 8601, UTC, whole seconds."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
@@ -31,6 +39,9 @@ class FetchRecord:
     parent_url: str | None = None  # for attachments: the report page that links them
     redirected_from: list[str] = field(default_factory=list)  # requested URLs, in order
     filename: str | None = None  # from Content-Disposition or the URL path
+    # Set by a crawl that hands records over a queue (the distributed crawl): a record
+    # delivered twice after a crash is recorded once (`Archive.record` returns the first).
+    fetch_uuid: str | None = None
 
 
 @dataclass

@@ -11,9 +11,19 @@ import argparse
 import os
 import sys
 
-from cli.commands import demo, export, ingest, parse, reparse, schedule, serve
+from cli.commands import (
+    archive_writer,
+    demo,
+    enqueue,
+    export,
+    ingest,
+    parse,
+    reparse,
+    schedule,
+    serve,
+)
 
-COMMANDS = (parse, ingest, reparse, export, serve, schedule, demo)
+COMMANDS = (parse, ingest, reparse, export, serve, schedule, demo, enqueue, archive_writer)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,6 +15,8 @@ from urllib.parse import parse_qsl, unquote, unquote_to_bytes, urlsplit
 
 from scrapy.http import TextResponse
 
+from crawler.links import page_links
+
 ATTACHMENT_EXTENSIONS = frozenset({"pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx", "et", "zip", "rar", "7z"})
 DOWNLOAD_SCRIPT = re.compile(r"(?:down(?:load)?(?:file)?|attach(?:ment)?|getfile|file)\w*\.(?:jsp|do|aspx?|php)$", re.I)
 EXTENSION = re.compile(r"\.([A-Za-z0-9]{2,4})$")
@@ -53,18 +55,13 @@ def is_attachment_url(url: str, text: str = "") -> bool:
 def attachment_links(response: TextResponse) -> list[AttachmentLink]:
     """Every file linked or embedded by the page, absolute URLs, first occurrence kept."""
     found: dict[str, AttachmentLink] = {}
-    for anchor in response.css("a[href]"):
-        href = anchor.attrib["href"].strip()
-        if not href or href.startswith(("javascript:", "mailto:", "#")):
-            continue
-        text = " ".join(t.strip() for t in anchor.css("::text").getall() if t.strip())
-        url = response.urljoin(href)
-        if is_attachment_url(url, text) and url not in found:
-            found[url] = AttachmentLink(url, text)
-    for src in response.css("iframe::attr(src), embed::attr(src), object::attr(data)").getall():
-        url = response.urljoin(src.strip())
-        if extension_of(unquote(urlsplit(url).path)) and url not in found:
-            found[url] = AttachmentLink(url, "")
+    for link in page_links(response):
+        if is_attachment_url(link.url, link.text) and link.url not in found:
+            found[link.url] = AttachmentLink(link.url, link.text)
+    for css, attribute in (("iframe[src], embed[src]", "src"), ("object[data]", "data")):
+        for link in page_links(response, css, attribute):
+            if extension_of(unquote(urlsplit(link.url).path)) and link.url not in found:
+                found[link.url] = AttachmentLink(link.url, "")
     return list(found.values())
 
 

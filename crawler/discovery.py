@@ -18,6 +18,20 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import unquote, urlsplit
 
+# The report / look-alike vocabulary is the parser's, so both decide alike.
+from parsers.vocabulary import (
+    ANNUAL_WORDS,
+    ENTERPRISE,
+    GRAPHIC,
+    NOTICE,
+    NOTICE_PREFIX,
+    OTHER_REPORT_WORDS,
+    REPORT_TAILS,
+    REPORT_WORDS,
+    YEAR,
+    YEARBOOK,
+)
+
 
 class LinkKind(StrEnum):
     REPORT = "report"
@@ -46,26 +60,8 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
 
 
-YEAR = re.compile(r"((?:19|20)\d\d)(?=年|年度|\D|$)")
-REPORT_WORDS = re.compile(r"(?:政府|政务)?信息公开(?:工作)?(?:\d{4}年度?)?(?:年度)?(?:工作)?(?:的)?(?:年度报告|年报|报告)")
-GRAPHIC = re.compile(r"一图(?:读懂|看懂|解读|速览|了解)|图解|图说|图读|漫画|H5|长图|视频解读")
-ENTERPRISE = re.compile(
-    r"企业(?:年度)?年报|企业年度报告|年报公示|个体工商户|农民专业合作社|市场主体|"
-    r"有限(?:责任)?公司|股份|集团|公司"  # a company's 年度报告 / 环境信息公开报告
-)
-YEARBOOK = re.compile(r"年鉴")
-# Annual reports the disclosure regulation does not ask for, listed beside the real ones
-# under 法定主动公开内容: statistics, budgets and final accounts, performance, audits.
-OTHER_REPORT_WORDS = re.compile(r"统计|决算|预算|绩效|审计|财务|社会责任|环境信息|工作报告")
-ANNUAL_WORDS = re.compile(r"年报|年度报告|报告")
 # List pages cut long titles short ("县教育局2023年政府信息公开工作年度...").
 ELLIPSIS = re.compile(r"(?:\.{2,}|…+|。{2,})$")
-REPORT_TAILS = ("工作年度报告", "工作的年度报告", "年度报告", "工作年报", "年报")
-NOTICE = re.compile(
-    r"通知|通报|函$|的函|编制|报送|做好|撰写|填报|审核|核查|抽查|评议|评估|考核|检查|培训|会议|"
-    r"模板|格式|说明会|意见征集|情况的报告$"
-)
-NOTICE_PREFIX = re.compile(r"^关于(?!.*\d{4}年度?政府信息公开工作(?:的)?年度报告$)")
 
 
 def classify_title(title: str, *, column_year: int | None = None) -> TitleClass:

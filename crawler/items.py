@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from archive.records import FetchRecord
 
-EventKind = Literal["listed", "rejected", "error", "robots"]
+EventKind = Literal["listed", "rejected", "error", "robots", "dropped", "budget", "column"]
 
 
 @dataclass
@@ -28,7 +28,8 @@ class CrawlEvent:
 
     listed: a report link found on a list page; rejected: a look-alike (reason says which,
     graphics keep their link); error: a section/list page failed; robots: robots.txt forbade
-    a link.
+    a link; column: one list page of a column (``url``, its first page) was read, with the
+    total it declares and the documents it lists (`crawler.coverage`).
     """
 
     portal_id: str
@@ -36,6 +37,9 @@ class CrawlEvent:
     url: str
     detail: str = ""
     title: str = ""
+    declared: int | None = None
+    listed: tuple[str, ...] = ()
+    rendered: bool = False
 
 
 __all__ = ["CrawlEvent", "FetchRecord", "PortalRows"]

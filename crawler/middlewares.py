@@ -12,6 +12,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 
 from crawler.adapters.base import CONTEXT_META_KEY
+from crawler.archive_client import ArchiveClient
+from crawler.canonical import canonical_url
 from crawler.items import CrawlEvent
 from crawler.soft404 import soft_404_reason
 
@@ -31,8 +33,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings) -> None:  # type: ignore[no-untyped-def]
         super().__init__(settings)
-        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 5.0)
-        self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 120.0)
+        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE")
+        self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX")
 
     def backoff(self, retry: Request, response: Response | None = None) -> float:
         attempt = retry.meta.get("retry_times", 1)
@@ -60,6 +62,7 @@ class ConditionalRequestMiddleware:
 
     Only requests the spider marks ``conditional`` (report pages, attachments): list and
     section pages are always fetched in full, because that is where new reports appear.
+    The archive client is the one the archive pipeline handed to the spider.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -72,12 +75,10 @@ class ConditionalRequestMiddleware:
     async def process_request(self, request: Request) -> None:
         if not request.meta.get(CONDITIONAL_META) or b"If-None-Match" in request.headers:
             return None
-        from crawler.pipelines import ArchivePipeline
-
-        pipeline = self.crawler.get_item_pipeline(ArchivePipeline)
-        if pipeline is None:
+        archive: ArchiveClient | None = getattr(self.crawler.spider, "archive", None)
+        if archive is None:
             return None
-        for name, value in (await pipeline.conditional_headers(request.url)).items():
+        for name, value in (await archive.conditional_headers(canonical_url(request.url))).items():
             request.headers.setdefault(name, value)
         return None
 

@@ -8,6 +8,10 @@ naming the file and line, and nothing is loaded from a file with a bad row.
 Columns (header names, any order):
     id, name, region_code, level, url                  required
     province, city, disclosure_url, report_column_url  optional (blank = unknown)
+    cms                                                optional: the list family to try
+                                                       first on the portal's list pages
+                                                       (an adapter name, see
+                                                       `crawler.adapters.ADAPTERS`)
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from urllib.parse import urlsplit
 BUNDLED_REGISTRY = Path(__file__).with_name("registry") / "county_portals.csv"
 
 REQUIRED_COLUMNS = ("id", "name", "region_code", "level", "url")
-OPTIONAL_COLUMNS = ("province", "city", "disclosure_url", "report_column_url")
+OPTIONAL_COLUMNS = ("province", "city", "disclosure_url", "report_column_url", "cms")
 
 # Administrative levels of the government that owns a portal. "county" covers every
 # county-level unit (县, 自治县, 县级市, 市辖区, 旗, 自治旗, 特区, 林区); "prefecture" covers
@@ -59,6 +63,7 @@ class Portal:
     city: str | None = None
     disclosure_url: str | None = None
     report_column_url: str | None = None
+    cms: str | None = None
 
     def as_row(self) -> dict[str, str | None]:
         """The portal as a flat dict, the shape `Archive.upsert_portals` takes."""
@@ -199,6 +204,8 @@ def _portal_from_row(row: dict[str, str | None], where: str) -> Portal:
     for column in ("url", "disclosure_url", "report_column_url"):
         if values.get(column):
             _check_url(values[column], column, where)
+    if values.get("cms"):
+        _check_cms(values["cms"], where)
     return Portal(
         id=values["id"],
         name=values["name"],
@@ -207,6 +214,13 @@ def _portal_from_row(row: dict[str, str | None], where: str) -> Portal:
         url=values["url"],
         **{column: values.get(column) or None for column in OPTIONAL_COLUMNS},
     )
+
+
+def _check_cms(cms: str, where: str) -> None:
+    from crawler.adapters import adapter_names  # the adapters import Scrapy: only when needed
+
+    if cms not in adapter_names():
+        raise RegistryError(f"{where}: cms {cms!r} is not one of {', '.join(adapter_names())}")
 
 
 def _check_url(url: str, column: str, where: str) -> None:

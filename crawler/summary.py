@@ -30,8 +30,12 @@ class PortalSummary:
     rejected: int = 0  # look-alike titles not taken for reports
     robots_blocked: int = 0  # links robots.txt forbids us to follow
     errors: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)  # scope gate refusals by reason
+    budget_hit: str | None = None  # the per-portal budget that stopped the crawl there
     error_messages: list[str] = field(default_factory=list)
     rejected_links: list[dict[str, str]] = field(default_factory=list)
+    # column (first list page) -> [largest declared total, listed document URLs, rendered]
+    column_counts: dict[str, list] = field(default_factory=dict)
 
     def add_fetch(self, fetch: FetchRecord, outcome: RecordOutcome | None) -> None:
         if fetch.status == 304:
@@ -61,16 +65,52 @@ class PortalSummary:
                 )
         elif event.kind == "robots":
             self.robots_blocked += 1
+        elif event.kind == "budget":
+            self.budget_hit = self.budget_hit or event.detail
+        elif event.kind == "dropped":
+            self.dropped[event.detail] = self.dropped.get(event.detail, 0) + 1
         elif event.kind == "error":
             self.note_error(f"{event.url}: {event.detail}")
+        elif event.kind == "column":
+            declared, listed, rendered = self.column_counts.setdefault(event.url, [None, set(), False])
+            if event.declared is not None:
+                declared = max(event.declared, declared or 0)
+            self.column_counts[event.url] = [declared, listed | set(event.listed), rendered or event.rendered]
 
     def note_error(self, message: str) -> None:
         self.errors += 1
         if len(self.error_messages) < MAX_KEPT_MESSAGES:
             self.error_messages.append(message)
 
+    def columns(self) -> list[dict]:
+        """Each column's declared total (None: unstated) and how many documents it listed."""
+        return [
+            {"url": url, "declared": declared, "listed": len(listed), "rendered": rendered}
+            for url, (declared, listed, rendered) in self.column_counts.items()
+        ]
+
+    def short_columns(self) -> list[dict]:
+        """Columns that listed fewer documents than they declared."""
+        return [c for c in self.columns() if c["declared"] is not None and c["listed"] < c["declared"]]
+
+    def state(self) -> dict:
+        """Everything this summary counted, JSON-safe: the distributed writer keeps it in
+        Redis so a restarted writer counts on where the last one stopped."""
+        state = asdict(self)
+        state["column_counts"] = {url: [declared, sorted(listed), rendered]
+                                  for url, (declared, listed, rendered) in self.column_counts.items()}
+        return state
+
+    @classmethod
+    def from_state(cls, state: dict) -> PortalSummary:
+        counts = {url: [declared, set(listed), rendered]
+                  for url, (declared, listed, rendered) in state.pop("column_counts", {}).items()}
+        return cls(**state, column_counts=counts)
+
     def as_dict(self) -> dict:
-        return asdict(self)
+        summary = asdict(self)
+        del summary["column_counts"]
+        return {**summary, "columns": self.columns(), "short_columns": len(self.short_columns())}
 
 
 class RunSummary:
@@ -98,4 +138,8 @@ class RunSummary:
                 f"{s.attachments_fetched:>7}{s.not_modified:>6}{s.new_documents:>8}"
                 f"{s.new_versions:>8}{s.gone:>6}{s.rejected:>9}{s.errors:>7}"
             )
+        for s in self.portals.values():
+            for column in s.short_columns():
+                lines.append(f"SHORT {s.portal_id} {column['url']}: "
+                             f"declared {column['declared']}, listed {column['listed']}")
         return "\n".join(lines)

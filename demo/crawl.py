@@ -11,15 +11,16 @@ import os
 import sys
 from pathlib import Path
 
-# Loopback is ours: no delay, no AutoThrottle, short retry backoff, and the only webmaster
-# to contact is whoever runs the demo. Concurrency per host stays at 2 and robots.txt is
-# still obeyed, as in a real crawl.
+# Loopback is ours: no delay, no AutoThrottle, short retry backoff, loopback addresses let
+# through the scope gate, and the only webmaster to contact is whoever runs the demo.
+# Concurrency per host stays at 2 and robots.txt is still obeyed, as in a real crawl.
 LOOPBACK_SETTINGS = {
     "CONTACT": "zfxxgk offline demo on loopback",
     "DOWNLOAD_DELAY": "0",
     "AUTOTHROTTLE_ENABLED": "False",
     "RETRY_BACKOFF_BASE": "0.2",
     "DOWNLOAD_TIMEOUT": "20",
+    "SCOPE_ALLOWED_NETWORKS": "127.0.0.0/8",  # the fixture portals; nothing else is allowed
 }
 
 

@@ -3,7 +3,7 @@
 The archive's parser has to find real reports in what the demo serves, so report bodies
 carry the template's real tables (merged header cells, the 22-row 办理结果 block) with
 figures that satisfy the template's accounting identities, and narrative paragraphs taken
-from real reports in /work/shared/seeds. The same report can be rendered as an HTML
+from the real seed reports (tests/fixtures/seeds). The same report can be rendered as an HTML
 article body, a PDF (reportlab, CID font STSong-Light) or a DOCX (python-docx).
 """
 

@@ -1,8 +1,9 @@
 """Is this document an annual report, and which template does it follow?
 
-Portals file many look-alikes beside the reports: notices telling departments to
-compile or submit their reports, enterprise annual reports (企业年度报告公示), yearbooks,
-"一图读懂" graphic digests, error pages. They must come out as `is_report: false` with a
+Portals file many look-alikes beside the reports: notices and letters telling
+departments to compile or submit their reports, enterprise annual reports
+(企业年度报告公示), yearbooks, "一图读懂" graphic digests, the report column's own list
+page, error pages. The words are `parsers.vocabulary`'s, shared with the crawler. They must come out as `is_report: false` with a
 reason a user can read, never as an exception and never with tables forced onto them.
 The template comes from the tables when they were read; otherwise from the reporting
 year, and reports for 2008-2018 are `legacy` whatever tables they carry, because the
@@ -15,16 +16,25 @@ import re
 from dataclasses import dataclass
 
 from parsers.model import Template
-
-_ERROR_PAGE = re.compile(
-    r"404|页面不存在|页面未找到|找不到(?:该|此|您要访问的)?页面|访问的页面|"
-    r"Not Found|无法访问|出错了|已被删除|信息不存在"
+from parsers.vocabulary import (
+    BULLET,
+    ENTERPRISE,
+    ENTERPRISE_FILING,
+    ERROR_PAGE,
+    GRAPHIC,
+    NOTICE,
+    NOTICE_PREFIX,
+    REPORT_TITLE,
+    YEAR,
+    YEARBOOK,
 )
-_NOTICE = re.compile(r"(?:关于|做好|报送|编制|编写|发布).*年度?报告.*(?:通知|函)$|通知$|^关于.*的函$")
-_ENTERPRISE = re.compile(r"企业(?:年度报告|年报)|年报公示|年度报告公示")
-_GRAPHIC = re.compile(r"一图读懂|一图看懂|图解|图说|动漫解读|视频解读")
-_REPORT_TITLE = re.compile(r"政府信息公开.*(?:年度报告|年报)|(?:年度报告|年报).*政府信息公开")
+
+# The parser's own notice rule on top of the shared words: a title ending in 通知/函, or
+# "关于…年度报告…" that is not itself a report's title.
+_NOTICE_ENDING = re.compile(r"(?:关于|做好|报送|编制|编写|发布).*年度?报告.*(?:通知|函)$|通知$|^关于.*的函$")
+_LISTED_DATE = re.compile(r"[\s(\[【]*(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}日?[)\]】]?\s*$")
 _MIN_REPORT_CHARS = 200
+_MIN_LISTED_REPORTS = 3
 LEGACY_YEARS = range(2008, 2019)
 
 
@@ -48,19 +58,24 @@ def classify(
     body_chars = len(re.sub(r"\s+", "", text))
     if body_chars == 0:
         return Classification(False, "empty page: no text", None)
-    if body_chars < _MIN_REPORT_CHARS and _ERROR_PAGE.search(f"{title}\n{text}"):
+    if body_chars < _MIN_REPORT_CHARS and ERROR_PAGE.search(f"{title}\n{text}"):
         return Classification(False, "error page (page not found)", None)
-    if _GRAPHIC.search(title):
+    if GRAPHIC.search(title):
         return Classification(False, f"graphic digest of a report, not the report: {title}", None)
-    if _ENTERPRISE.search(title) or (not title and _ENTERPRISE.search(text[:500])):
+    if ENTERPRISE.search(title) or (not title and ENTERPRISE_FILING.search(text[:500])):
         return Classification(False, "enterprise annual report (企业年度报告), not a government one", None)
-    if "年鉴" in title:
+    if YEARBOOK.search(title):
         return Classification(False, f"yearbook, not an annual report: {title}", None)
     has_tables = table_template is not None
     # "关于印发《…年度报告》的通知" sometimes carries the whole report: the body decides.
-    if _NOTICE.search(title) and not (has_tables and len(sections) >= 3):
+    if is_notice_title(title) and not (has_tables and len(sections) >= 3):
         return Classification(False, f"notice, not a report: {title}", None)
-    if not (_REPORT_TITLE.search(title) or len(sections) >= 3 or has_tables):
+    listed = listed_report_titles(text)
+    if len(listed) >= _MIN_LISTED_REPORTS and len(sections) < 3 and not has_tables:
+        return Classification(
+            False, f"list of {len(listed)} report titles (a report column's page), not a report", None
+        )
+    if not (REPORT_TITLE.search(title) or len(sections) >= 3 or has_tables):
         return Classification(
             False, "no report title, section headings or statistics tables found", None
         )
@@ -71,6 +86,28 @@ def classify(
             None,
         )
     return Classification(True, None, template_for(year, table_template, sections))
+
+
+def is_notice_title(title: str) -> bool:
+    """A notice, letter or meeting about the reports (the shared words), by its title."""
+    if _NOTICE_ENDING.search(title):
+        return True
+    return bool(REPORT_TITLE.search(title) and (NOTICE.search(title) or NOTICE_PREFIX.search(title)))
+
+
+def listed_report_titles(text: str) -> set[str]:
+    """Distinct report titles standing alone on their lines: the items of a list page.
+
+    A column's list page is a bulleted list of "<body><year>年…年度报告" titles, each with
+    its date; a report names at most itself (and maybe last year's report in a sentence).
+    """
+    found: set[str] = set()
+    for line in text.splitlines():
+        item = _LISTED_DATE.sub("", BULLET.sub("", line.strip()))
+        plain = not any(mark in item for mark in "。，,；;")
+        if plain and 8 <= len(item) <= 60 and YEAR.search(item) and REPORT_TITLE.search(item):
+            found.add(item)
+    return found
 
 
 def template_for(

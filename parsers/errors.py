@@ -10,5 +10,6 @@ class UnreadableDocument(Exception):
     """The bytes cannot be read as the format they claim (truncated, encrypted, a bomb...)."""
 
     def __init__(self, reason: str) -> None:
+        reason = " ".join(reason.split())  # one line: it is printed and stored as one
         super().__init__(reason)
         self.reason = reason

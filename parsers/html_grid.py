@@ -2,7 +2,9 @@
 
 Portal pages print the statistical tables with merged header cells; flattened text loses
 which figure sits under which header, the matrix keeps it: a merged cell's text is
-repeated in every slot it covers, as the `Grid` contract says. Pages built from nested
+repeated in every slot it covers, as the `Grid` contract says, and every slot is a `Slot`
+that names the source cell (row, column, spans) it came from, so that later stages undo
+the repetition by provenance, never by comparing texts. Pages built from nested
 layout tables wrap everything in outer tables, so only innermost tables (no <table>
 inside) are read. Word-exported markup (MsoNormal <p><span>, <o:p>, &nbsp;, <br> inside
 labels) is reduced to the cell's normalized text.
@@ -12,7 +14,9 @@ from __future__ import annotations
 
 from lxml import html
 
-from parsers.model import Grid
+from parsers.errors import UnreadableDocument
+from parsers.formats import limits
+from parsers.model import Grid, Slot
 from parsers.text_normalize import normalize_cell
 
 MAX_SPAN = 200  # a colspan="1000" typo must not allocate a huge row
@@ -83,7 +87,7 @@ def _own_rows(table: html.HtmlElement) -> list[html.HtmlElement]:
     return rows
 
 
-def _take_carried(row: list[str], carried: dict[int, tuple[int, str]]) -> None:
+def _take_carried(row: list[str], carried: dict[int, tuple[int, Slot]]) -> None:
     """Append the text of the rowspan covering the row's next slot."""
     column = len(row)
     remaining, text = carried[column]
@@ -95,19 +99,23 @@ def _take_carried(row: list[str], carried: dict[int, tuple[int, str]]) -> None:
 
 
 def table_grid(table: html.HtmlElement) -> Grid:
-    """One table as its matrix: every slot of a merged cell holds the cell's text."""
+    """One table as its matrix: every slot of a merged cell holds the cell's text, as a
+    `Slot` naming the cell (its first row and column, its spans)."""
     grid: Grid = []
-    carried: dict[int, tuple[int, str]] = {}  # column -> (rows still covered, text)
+    carried: dict[int, tuple[int, Slot]] = {}  # column -> (rows still covered, slot)
     special = _special_cells(table)
-    for tr in _own_rows(table):
+    width = 0
+    for row_index, tr in enumerate(_own_rows(table)):
         row: list[str] = []
         for cell in tr:
             if cell.tag not in _CELL_TAGS:
                 continue
             while len(row) in carried:
                 _take_carried(row, carried)
-            text = cell_text(cell, slow=cell in special)
             colspan, rowspan = _span(cell, "colspan"), _span(cell, "rowspan")
+            # spans within MAX_SPAN can still multiply into a huge grid: bound the whole
+            limits.check_table(len(grid) + rowspan, max(width, len(row) + colspan), "HTML table")
+            text = Slot(cell_text(cell, slow=cell in special), (row_index, len(row), rowspan, colspan))
             for _ in range(colspan):
                 if rowspan > 1:
                     carried[len(row)] = (rowspan - 1, text)
@@ -116,8 +124,30 @@ def table_grid(table: html.HtmlElement) -> Grid:
         for column in sorted(c for c in carried if c >= len(row)):
             row.extend([""] * (column - len(row)))
             _take_carried(row, carried)
+        width = max(width, len(row))
+        limits.check_table(len(grid) + 1, width, "HTML table")
         grid.append(row)
     return grid
+
+
+def check_spans(root: html.HtmlElement) -> None:
+    """Refuse a page whose tables' merged cells cover more slots than any table needs.
+
+    Run before anything walks the tables (trafilatura expands rowspans too), so a few KB
+    of `rowspan="200" colspan="200"` cells cost one pass over the cells, not the grid.
+    """
+    covered: dict[html.HtmlElement | None, int] = {}
+    for cell in root.iter("td", "th"):
+        if cell.get("colspan") is None and cell.get("rowspan") is None:
+            area = 1
+        else:
+            area = _span(cell, "colspan") * _span(cell, "rowspan")
+        table = next(cell.iterancestors("table"), None)
+        covered[table] = covered.get(table, 0) + area
+        if covered[table] > limits.MAX_TABLE_CELLS:
+            raise UnreadableDocument(
+                f"HTML table's merged cells cover more than {limits.MAX_TABLE_CELLS} cells"
+            )
 
 
 def grids_from_html(root: html.HtmlElement) -> list[Grid]:

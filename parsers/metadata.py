@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-_CJK = "\u3400-\u9fff\uf900-\ufaff"
+from parsers.vocabulary import BREADCRUMB, BULLET, COLUMN_NAME
+from parsers.vocabulary import CJK as _CJK
+
 # Spaces inside Chinese text are layout artefacts ("卫东区人民政府办公室 2024 年...年 度报告").
 _LAYOUT_SPACE = re.compile(rf"(?<=[{_CJK}\d])\s+(?=[{_CJK}])|(?<=[{_CJK}])\s+(?=\d)")
 _CN_DIGITS = str.maketrans("〇零○Ο一二三四五六七八九", "0000123456789")
@@ -28,7 +30,22 @@ _REPORT_WORD = re.compile(r"报告|年报")
 _SENTENCE_PUNCT = re.compile(r"[。,，;；:：>》|]")
 # Words that start a title line which has no agency in it: the agency is the line above.
 _NO_AGENCY_START = re.compile(r"^(?:(?:19|20)\d{2}\s*年|年度|度|政府信息公开|关于)")
-_SOURCE_LINE = re.compile(r"(?:信息来源|来源|发布机构|发布单位)\s*[::]\s*([^\s::|]{2,30})")
+# [ \t], never \s: an empty "发布机构:" must not take the next line's label (栏目).
+_SOURCE_LINE = re.compile(r"(?:信息来源|来源|发布机构|发布单位)[ \t]*[::][ \t]*([^\s::|]{2,30})")
+# The "标题: … / 发布时间: … / 文号: / 发布机构: / 栏目: … / 原文链接: …" block archivers
+# and copy-paste put above a text version: field label -> Metadata field.
+_HEADER_FIELDS = {
+    "标题": "title", "题目": "title", "文章标题": "title", "名称": "title",
+    "发布时间": "published", "发布日期": "published", "公开日期": "published",
+    "成文日期": "written", "文号": "number", "发文字号": "number", "索引号": "index",
+    "发布机构": "issuer", "发文机关": "issuer", "发布单位": "issuer", "信息来源": "issuer",
+    "来源": "issuer", "栏目": "column", "所属栏目": "column", "主题分类": "column",
+    "原文链接": "source_url", "原文地址": "source_url", "链接": "source_url", "网址": "source_url",
+}
+_HEADER_LINE = re.compile(
+    r"^[ \t]*(" + "|".join(sorted(_HEADER_FIELDS, key=len, reverse=True)) + r")[ \t]*[::][ \t]*(.*?)[ \t]*$"
+)
+
 
 PUBLISHED_META = (
     "pubdate",
@@ -49,7 +66,37 @@ class Metadata:
     agency: str | None = None
     year: int | None = None
     published: str | None = None
+    column: str | None = None  # from a header block: the column the document was filed in
+    source_url: str | None = None  # from a header block: where the text was copied from
     warnings: list[str] = field(default_factory=list)
+
+
+def read_header_block(text: str) -> tuple[dict[str, str], str]:
+    """The leading "标题: … / 发布时间: …" lines as fields, and the text after them.
+
+    Only a block of at least two such lines at the very top counts (a report's own
+    "来源:" line further down is not a header). An empty field ("发布机构:") is absent,
+    never the next line's label.
+    """
+    lines = text.splitlines()
+    fields: dict[str, str] = {}
+    matched = 0
+    end = 0
+    for index, line in enumerate(lines):
+        if not line.strip():
+            end = index + 1
+            continue
+        match = _HEADER_LINE.match(line)
+        if match is None:
+            break
+        matched += 1
+        end = index + 1
+        name, value = _HEADER_FIELDS[match.group(1)], match.group(2).strip()
+        if value and name not in fields:
+            fields[name] = value
+    if matched < 2:
+        return {}, text
+    return fields, "\n".join(lines[end:])
 
 
 def clean_title(raw: str) -> str:
@@ -72,7 +119,7 @@ def title_from_text(text: str, max_lines: int = 25) -> str | None:
     """The report's heading in its first lines, rejoined when extraction split it."""
     lines = [line.strip() for line in text.splitlines() if line.strip()][:max_lines]
     for i, line in enumerate(lines):
-        if len(line) > 80 or "。" in line:
+        if len(line) > 80 or "。" in line or _is_furniture(line):
             continue
         if not (_YEAR.search(arabic_years(line)) or "政府信息公开" in line):
             continue
@@ -88,10 +135,21 @@ def title_from_text(text: str, max_lines: int = 25) -> str | None:
             parts.append(following)
         else:
             continue
-        if i > 0 and _NO_AGENCY_START.search(compact) and _is_title_fragment(lines[i - 1]):
+        above = lines[i - 1] if i > 0 else ""
+        if above and _NO_AGENCY_START.search(compact) and _is_title_fragment(above) and not _is_furniture(above):
             parts.insert(0, lines[i - 1])
         return clean_title("\n".join(parts))
     return None
+
+
+def _is_furniture(line: str) -> bool:
+    """A list bullet, a breadcrumb, a header-block line or a bare column name: the page's
+    or the archiver's, never the document's own title."""
+    compact = _LAYOUT_SPACE.sub("", line)
+    return bool(
+        BULLET.match(line) or BREADCRUMB.search(line) or _HEADER_LINE.match(line)
+        or COLUMN_NAME.fullmatch(compact)
+    )
 
 
 def _is_title_fragment(line: str) -> bool:
@@ -195,11 +253,13 @@ def read_metadata(
     """
     html_meta = html_meta or {}
     meta = Metadata()
-    body_title = title_from_text(text)
+    header, body = read_header_block(text)
+    meta.column, meta.source_url = header.get("column"), header.get("source_url")
+    body_title = title_from_text(body)
     candidates = [
         clean_title(t)
-        for t in (html_meta.get("articletitle"), body_title, title_hint)
-        if t and t.strip()
+        for t in (html_meta.get("articletitle"), header.get("title"), body_title, title_hint)
+        if t and t.strip() and not _is_furniture(t.strip())
     ]
     meta.title = candidates[0] if candidates else None
 
@@ -212,14 +272,19 @@ def read_metadata(
             meta.year = int(period.group(1))
         else:
             meta.warnings.append("metadata: reporting year not stated in title or text")
+    if meta.agency is None and header.get("issuer"):
+        meta.agency = header["issuer"]
+        meta.warnings.append("metadata: agency not in title; taken from the header's 发布机构")
     if meta.agency is None:
-        meta.agency = _agency_fallback(html_meta, page_text or text, meta.warnings)
+        meta.agency = _agency_fallback(html_meta, page_text or body, meta.warnings)
 
-    body_lines = [line.strip() for line in text.splitlines() if line.strip()]
+    body_lines = [line.strip() for line in body.splitlines() if line.strip()]
     title_line = _line_index(body_lines, body_title)
     published, source = _stated_published(
-        html_meta, page_text or text, meta.title, body_lines, title_line
+        html_meta, page_text or body, meta.title, body_lines, title_line
     )
+    if published is None and iso_date(header.get("published")):
+        published, source = iso_date(header.get("published")), "header block"
     if published is None and date_hint:
         published, source = iso_date(date_hint), "document metadata"
     if published and meta.year and int(published[:4]) < meta.year:

@@ -68,6 +68,38 @@ class Check:
         return out
 
 
+# Where a grid slot's text came from: (row, column) of the source cell in its table and
+# its (rowspan, colspan). Two slots with the same source are one printed cell.
+SourceCell = tuple[int, int, int, int]
+
+
+class Slot(str):
+    """A grid slot's text that remembers the source cell which filled it.
+
+    A merged cell repeats its text in every slot it covers (the `Grid` contract), so two
+    equal neighbouring figures are either one cell spanning two columns or two cells that
+    happen to print the same number (the commonest row of a county report is all zeros).
+    Only the source cell tells them apart; text equality never can.
+    """
+
+    __slots__ = ("source",)
+    source: SourceCell
+
+    def __new__(cls, text: str, source: SourceCell) -> Slot:
+        slot = super().__new__(cls, text)
+        slot.source = source
+        return slot
+
+    def __getnewargs__(self) -> tuple[str, SourceCell]:  # type: ignore[override]
+        """Pickled with its source: reports cross process boundaries (the parse worker)."""
+        return str(self), self.source
+
+
+def source_of(text: str) -> SourceCell | None:
+    """The source cell of a grid slot, or None for grids that do not record it."""
+    return text.source if isinstance(text, Slot) else None
+
+
 Grid = list[list[str]]  # one table as the matrix it shows: merged cells repeat their text
 
 

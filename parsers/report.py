@@ -5,8 +5,8 @@ share metadata, sections, classification, table reading and checks. What differs
 only where the body text and the table grids come from:
 
 - HTML: bytes are decoded here (never by trafilatura, which garbles GBK-in-gb2312
-  pages), parsed once by lxml; trafilatura takes the body text, a title and a date from
-  that tree (only those two of its metadata fields); tables come from the DOM grid
+  pages), parsed once by lxml; trafilatura takes the body text and a title from that
+  tree (only that one of its metadata fields); tables come from the DOM grid
   (rowspan/colspan expanded), because flattened text loses the table structure.
 - text: tables are laid out from the lines (tabs, pipes, one cell per line...).
 - other formats: `parsers.formats.extract` gives text and grids.
@@ -27,11 +27,12 @@ from lxml import etree
 from parsers.checks import check_identities, infer_missing
 from parsers.classify import classify
 from parsers.decode import decode_bytes
-from parsers.html_grid import grids_from_html
+from parsers.html_grid import check_spans, grids_from_html
 from parsers.layout_text import grids_from_text
 from parsers.legacy_statistics import read_legacy_statistics
 from parsers.metadata import read_metadata
 from parsers.model import Extracted, Grid, Report
+from parsers.narrative import check_narrative
 from parsers.sections import split_sections
 from parsers.tables import read_tables
 from parsers.text_normalize import normalize_text
@@ -41,11 +42,9 @@ if TYPE_CHECKING:
 
 _HTML_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Elements that never hold report text; dropping them before trafilatura also saves time.
 _NEVER_TEXT = ("script", "style", "noscript", "template", "iframe", "object", "embed")
-# htmldate without its "extensive" search reads dates from markup and metadata only,
-# never from body sentences such as the statistics period.
-_DATE_PARAMS = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%d"}
 # Page chrome that changes on every fetch of an unchanged report and that trafilatura
 # keeps when it sits in the article's info line: view counters, visitor numbers, clocks.
 _VOLATILE = re.compile(
@@ -65,11 +64,12 @@ def parse_html(body: bytes | str, *, url: str | None = None, http_encoding: str 
             is_report=False, reason="empty page: no HTML", source_format="html", warnings=warnings
         )
     etree.strip_elements(root, *_NEVER_TEXT, with_tail=False)
+    check_spans(root)  # a span bomb is refused before trafilatura expands it
     html_meta = _meta_tags(root)
     page_title = (root.findtext(".//title") or "").strip() or None
     page_text = _visible_text(root)
 
-    body_text, title_hint, date_hint = _trafilatura_body(root, url, page_text, warnings)
+    body_text, title_hint = _trafilatura_body(root, url, page_text, warnings)
     if not body_text.strip():
         body_text = page_text
     body_text = _VOLATILE.sub("", normalize_text(body_text))
@@ -82,7 +82,6 @@ def parse_html(body: bytes | str, *, url: str | None = None, http_encoding: str 
         html_meta=html_meta,
         page_text=page_text,
         title_hint=title_hint or page_title,
-        date_hint=date_hint,
     )
 
 
@@ -120,9 +119,10 @@ def parse_document(
 ) -> Report:
     """Any fetched document: the format is sniffed from the bytes, then the name, then
     the Content-Type. Raises `UnreadableDocument` for bytes no reader can open."""
-    from parsers.formats import extract, sniff_format
+    from parsers.formats import extract, limits, sniff_format
 
     fmt = sniff_format(body, filename=filename, content_type=content_type)
+    limits.check_size(body, fmt.upper(), fmt)
     if fmt == "html":
         return parse_html(body, url=url, http_encoding=content_type)
     if fmt == "text":
@@ -136,6 +136,7 @@ def parse_document(
 def _parse_tree(html: str) -> HtmlElement | None:
     # lxml refuses str input that carries an XML encoding declaration (XHTML pages).
     html = _XML_DECLARATION.sub("", html, count=1)
+    html = _CONTROL_CHARS.sub("", html)  # lxml keeps them, then refuses them in trafilatura
     if not html.strip():
         return None
     try:
@@ -163,8 +164,8 @@ def _meta_tags(root: HtmlElement) -> dict[str, str]:
 
 def _trafilatura_body(
     root: HtmlElement, url: str | None, page_text: str, warnings: list[str]
-) -> tuple[str, str | None, str | None]:
-    """Body text, title and metadata date from trafilatura over the parsed tree.
+) -> tuple[str, str | None]:
+    """Body text and title from trafilatura over the parsed tree.
 
     Its fast mode (no fallback extractors) gives the same text on portal pages at half
     the cost; the full mode runs only when the fast text lost section headings the page
@@ -177,15 +178,15 @@ def _trafilatura_body(
             root, url=url, fast=fast, include_tables=True, include_comments=False
         )
 
-    title, date = _trafilatura_title_and_date(root, url)  # reads <h1>: before the renaming
+    title = _trafilatura_title(root)  # reads <h1>: before the renaming
     _headings_as_paragraphs(root)
     doc = run(fast=True)
     if doc is None or len(split_sections(doc.text or "")) < len(split_sections(page_text)):
         doc = run(fast=False) or doc
     if doc is None:
         warnings.append("html: trafilatura found no main text; using the whole page text")
-        return "", title, date
-    return doc.text or "", title, date
+        return "", title
+    return doc.text or "", title
 
 
 def _headings_as_paragraphs(root: HtmlElement) -> None:
@@ -200,26 +201,22 @@ def _headings_as_paragraphs(root: HtmlElement) -> None:
         heading.tag = "p"
 
 
-def _trafilatura_title_and_date(
-    root: HtmlElement, url: str | None
-) -> tuple[str | None, str | None]:
-    """The title and date trafilatura's `with_metadata=True` would give, without the rest.
+def _trafilatura_title(root: HtmlElement) -> str | None:
+    """The title trafilatura's `with_metadata=True` would give, without the rest.
 
     Its whole metadata pass costs a third of the extraction on a portal page, most of it
     author detection (a deep copy and a dozen XPaths) and categories, tags, site name and
-    licence, none of which a report needs. These are the same steps it takes for the two
-    fields we use: meta tags then headings for the title; htmldate for the date, given
-    the canonical URL (a date in the URL counts). JSON-LD is not read because it lives in
-    <script>, which `parse_html` has already dropped.
+    licence, none of which a report needs: meta tags, then headings. Its date (htmldate)
+    is not taken: on a page that states no date of its own it falls back to any date in
+    the text, such as those of the other documents listed beside the report, so the
+    publication date comes only from the page's meta tags and date line (metadata.py).
     """
-    # find_date is htmldate's, as trafilatura.metadata imports it: the same function
-    from trafilatura.metadata import examine_meta, extract_title, extract_url, find_date
+    from trafilatura.metadata import examine_meta, extract_title
 
     meta = examine_meta(root)
     meta.title = meta.title or extract_title(root)
-    meta.date = find_date(root, url=meta.url or extract_url(root, url), **_DATE_PARAMS)
     meta.clean_and_trim()
-    return meta.title, meta.date
+    return meta.title
 
 
 def _assemble(
@@ -285,4 +282,7 @@ def _assemble(
     report.tables = reading.tables
     report.cells = reading.cells
     report.checks = check_identities(reading.template, reading.tables, reading.cells)
+    narrative_checks, narrative_warnings = check_narrative(text, reading.tables)
+    report.checks.extend(narrative_checks)
+    report.warnings.extend(narrative_warnings)
     return report

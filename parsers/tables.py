@@ -17,18 +17,21 @@ invented: a column nobody filled stays None until an identity fixes it (checks.p
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 from parsers import labels
-from parsers.model import CanonicalTable, Cell, Grid, Number
+from parsers.digit_runs import GLUED, DigitRun, total_last, unique_split
+from parsers.model import CanonicalTable, Cell, Grid, Number, Slot, source_of
 from parsers.text_normalize import normalize_cell
 from parsers.values import NotAValue, is_value_text, parse_count, parse_fee, parse_number
 
 SCHEMA_PATH = Path(__file__).with_name("report_tables.json")
 APPEALS_ROWS = ("review", "litigation_direct", "litigation_after_review")
+_NUMBERED_ITEM = re.compile(r"^\d{1,2}[.、]\D")
 
 
 @cache
@@ -118,10 +121,31 @@ def _classify(grid_index: int, raw: list[str]) -> _Row | None:
     for pos, cell in enumerate(cells):
         if not cell:
             continue
-        (values if is_value_text(cell) else found).append((pos, cell))
+        if is_value_text(cell):
+            source = source_of(raw[pos])  # kept through normalization: repeats are undone by it
+            values.append((pos, cell if source is None else Slot(cell, source)))
+        elif (glued := _glued_row(cell)) is not None:
+            found.append((pos, glued[0]))
+            values.append((pos, DigitRun(glued[1])))
+        else:
+            found.append((pos, cell))
     if not values and not found:
         return None
     return _Row(grid_index, cells, values, found)
+
+
+def _glued_row(cell: str) -> tuple[str, str] | None:
+    """(label, digit run) when a cell is a row label with its figures glued on."""
+    match = GLUED.match(cell)
+    if match is None:
+        return None
+    label = match.group("label").strip()
+    known = (
+        labels.requests_row(label, None) or labels.requests_group(label)
+        or labels.appeals_row(label) or labels.active_row(label, "2021")
+        or labels.active_row(label, "2019") or _NUMBERED_ITEM.match(label)
+    )
+    return (label, match.group("run")) if known else None
 
 
 def _detect_template(rows: list[_Row]) -> str | None:
@@ -192,7 +216,10 @@ class _StreamReader:
     def _expected(self, record: _Record) -> int:
         if record.row is None:
             return 15
-        return len(self.layout[record.table][record.row])
+        cols = self.layout[record.table].get(record.row)
+        if cols is None:  # a row of the other template (a 2019 （六）其他处理 in a 2021 table)
+            cols = next(iter(self.layout[record.table].values()))
+        return len(cols)
 
     # -- matching
 
@@ -443,7 +470,22 @@ def _neighbour_positions(
 
 
 def _dedupe_repeats(values: list[tuple[int, str]], expected: int) -> list[tuple[int, str]]:
-    """Undo colspan repetition: adjacent equal cells collapse when that fits the row."""
+    """Undo colspan repetition: the slots one source cell filled count once.
+
+    HTML grids say which slots one cell filled (`Slot.source`), so equal neighbouring
+    figures printed in separate cells (a row of zeros) all stay. Grids that do not record
+    provenance (DOCX repeats a gridSpan cell's text in every slot without saying so) fall
+    back to collapsing adjacent equal slots, and only when that fits the row.
+    """
+    sources = [source_of(text) for _, text in values]
+    if all(source is not None for source in sources):
+        seen: set[object] = set()
+        kept: list[tuple[int, str]] = []
+        for (pos, text), source in zip(values, sources, strict=True):
+            if source not in seen:
+                seen.add(source)
+                kept.append((pos, text))
+        return kept
     collapsed: list[tuple[int, str]] = []
     for pos, text in values:
         if collapsed and collapsed[-1][1] == text and collapsed[-1][0] == pos - 1:
@@ -495,6 +537,9 @@ class _Assigner:
     def _assign(self, record: _Record, cols: tuple[str, ...], same_grid: list[_Record]) -> None:
         expected = len(cols)
         values = record.values
+        if len(values) == 1 and isinstance(values[0][1], DigitRun) and expected > 1:
+            self._assign_run(record, cols, values[0][1])
+            return
         header = self.headers.get((record.table, record.block))
         if len(values) > expected and record.table == "active":
             values = _dedupe_repeats(values, expected)
@@ -504,6 +549,30 @@ class _Assigner:
         header_texts = header.texts if header else {}
         for col, (_, text) in mapping:
             self._store(record.table, record.row, col, text, header_texts.get(col))
+
+    def _assign_run(self, record: _Record, cols: tuple[str, ...], run: str) -> None:
+        """A row printed as one glued digit run: split only where the row total forces it."""
+        name = f"{record.table}: row {record.row}"
+        split = None
+        if record.table in ("requests", "appeals") and cols[-1] == "total":
+            split = unique_split(str(run), len(cols), total_last)
+        if split is None:
+            self.warnings.append(
+                f"{name} is printed as one digit run {str(run)!r}; no single split of it into"
+                f" {len(cols)} figures fits the row total, so it is not read"
+            )
+            return
+        first = len(self.cells)
+        for col, value in zip(cols, split, strict=True):
+            self._store(record.table, record.row, col, str(value), None)
+        for cell in self.cells[first:]:
+            cell.inferred = True
+            cell.raw = str(run)
+        shown = " ".join(str(value) for value in split)
+        self.warnings.append(
+            f"{name} is printed as one digit run {str(run)!r}; split as {shown}, the only split"
+            " whose figures add up to the printed total (cells marked inferred)"
+        )
 
     def _by_header(
         self,
@@ -534,7 +603,12 @@ class _Assigner:
             if col is None or col not in cols:
                 return None
             if col in seen:
-                continue  # colspan repeated the same figure
+                if source_of(text) is not None and text != dict(mapping)[col][1]:
+                    self.warnings.append(
+                        f"{record.table}: row {record.row} prints {text!r} in a second cell under"
+                        f" the header of {col}; kept the first"
+                    )
+                continue  # one header cell spans two slots: its first figure is the column's
             seen.add(col)
             mapping.append((col, (pos, text)))
         if len(mapping) < len(cols):

@@ -12,6 +12,7 @@ of paging.
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -21,12 +22,20 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Response, TextResponse
 
+from crawler.adapters.totals import declared_in_text
+
 # Request.meta keys the spider and the adapters share.
 ADAPTER_META_KEY = "list_adapter"  # name of the adapter that must read the response
 CONTEXT_META_KEY = "list_context"  # the spider's portal/column context, carried unchanged
 
 MAX_PAGES = 500  # a pager claiming more is broken; never queue more list pages than this
 PAGER_TEXTS = frozenset({"下一页", "下页", "后一页", "上一页", "上页", "前一页", "首页", "尾页", "末页", ">", ">>", "<", "<<"})
+# Pager words that also name site navigation: 首页 is the homepage link of every header,
+# 返回 goes back up a level. They page a list only inside a pager element.
+NAVIGATION_TEXTS = frozenset({"首页", "尾页", "末页", "上一页", "上页", "前一页", "返回", "<", "<<"})
+# Class or id words of pager elements: page, pages, pageDiv, page_div, pagination, pager,
+# paging, pagebar, fenye (分页), fy.
+PAGER_ELEMENT_WORD = re.compile(r"^(?:page|pagination|pager|paging|fenye|fy)", re.I)
 LARGEST_PAGE_NUMBER = 999  # a link reading "1000" or more is a count or an id, not a page
 DATE = re.compile(r"(20\d\d|19\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})")
 SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
@@ -41,8 +50,35 @@ class ListEntry:
     date: str | None = None
 
 
-class ListAdapter:
+class ListAdapter(ABC):
     """One CMS family's way of listing and paging a column's documents.
+
+    Adding a CMS family is this recipe:
+
+    1. Write ``crawler/adapters/<family>.py`` with a subclass that sets ``name`` (what the
+       registry's ``cms`` column and request meta call it) and implements:
+
+       - `detect` (classmethod): True when a list page carries the family's markers. Be
+         strict: the first adapter of ``ADAPTERS`` that says yes reads the page, and
+         homepages and section pages must not be claimed (tests check both).
+       - `entries`: the detail links of this page (or of an API answer the adapter asked
+         for), absolute URLs, in page order, with the listed title and date. Dated rows
+         are what the spider counts as the column's documents.
+       - `next_requests`: requests for the column's further pages (HTML, POST forms, API
+         calls), each built with `follow_list` so that the answer comes back to this
+         adapter with the spider's context. Returning pages already requested is fine:
+         Scrapy's duplicate filter drops them. Never more than ``MAX_PAGES``.
+       - `declared_total` (optional): how many documents the column says it holds, when
+         the family states it somewhere the default reader (`crawler.adapters.totals`)
+         misses. A column that lists fewer is flagged and rendered in the browser.
+
+    2. Add the class to ``ADAPTERS`` in ``crawler/adapters/__init__.py``, more specific
+       families before the ones whose markers they also carry; `NumberedAdapter` stays last.
+    3. Add a fixture family in ``demo/families/`` reproducing the real markup (page shell,
+       list, pager, API answers with their real field names) and tests that walk its
+       columns (``tests/support/adapters.walk``) and crawl it end to end.
+    4. Where a portal's pages also carry another family's markers, pin the family with
+       the registry's ``cms`` column.
 
     Adapters are stateless: the spider instantiates the class it picked (or the one named
     in the request meta for further pages) for every response.
@@ -51,21 +87,29 @@ class ListAdapter:
     name: ClassVar[str]
 
     @classmethod
+    @abstractmethod
     def detect(cls, response: TextResponse) -> bool:
         """True when the page carries this family's markers."""
-        raise NotImplementedError
 
+    @abstractmethod
     def entries(self, response: Response) -> list[ListEntry]:
         """The detail links listed on this page, absolute URLs, in page order."""
-        raise NotImplementedError
 
+    def declared_total(self, response: Response) -> int | None:
+        """How many documents the column says it holds, as this page states it (None: unstated).
+
+        The spider compares it with what the column listed; the default reads the markers
+        most CMSs share (`crawler.adapters.totals`).
+        """
+        return declared_in_text(response.text) if isinstance(response, TextResponse) else None
+
+    @abstractmethod
     def next_requests(self, response: Response) -> list[scrapy.Request]:
         """Requests for the column's further list pages, each built with `follow_list`.
 
         Returning every page reachable from this one is fine: Scrapy's duplicate filter
         drops the pages already requested.
         """
-        raise NotImplementedError
 
     def follow_list(
         self, response: Response, url_or_request: str | scrapy.Request, **kwargs: Any
@@ -112,9 +156,27 @@ def is_pager_text(text: str) -> bool:
     return text in PAGER_TEXTS or (text.isdigit() and int(text) <= LARGEST_PAGE_NUMBER)
 
 
+def in_pager_element(anchor: Selector) -> bool:
+    """The anchor sits inside an element whose class or id names a pager."""
+    for element in anchor.xpath("ancestor::*[@class or @id]"):
+        names = f"{element.attrib.get('class', '')} {element.attrib.get('id', '')}"
+        if any(PAGER_ELEMENT_WORD.match(word) for word in re.split(r"[\s_-]+", names) if word):
+            return True
+    return False
+
+
+def is_pager_link(anchor: Selector) -> bool:
+    """A link that pages the list: 下一页 or a page number anywhere, and the words that also
+    name site navigation (首页, 尾页, 上一页, 返回) only inside a pager element."""
+    text = anchor_text(anchor)
+    if text in NAVIGATION_TEXTS:
+        return in_pager_element(anchor)
+    return is_pager_text(text)
+
+
 def listed_date(anchor: Selector) -> str | None:
-    """The date the list shows beside the link (same <li>/<tr>/<dd>/<p>), ISO formatted."""
-    row = anchor.xpath("ancestor::*[self::li or self::tr or self::dd or self::p][1]")
+    """The date the list shows beside the link (same <li>/<tr>/<dd>/<dl>/<p>), ISO formatted."""
+    row = anchor.xpath("ancestor::*[self::li or self::tr or self::dd or self::dl or self::p][1]")
     return iso_date_in(" ".join(row.css("::text").getall())) if row else None
 
 
@@ -134,7 +196,7 @@ def listed_entries(response: TextResponse) -> list[ListEntry]:
     from the page shell.
     """
     entries = []
-    for anchor in response.css("li a[href], tr a[href], dd a[href]"):
+    for anchor in response.css("li a[href], tr a[href], dd a[href], dl a[href]"):
         href = anchor.attrib["href"].strip()
         text = anchor_text(anchor)
         if not href or href.startswith(SKIPPED_SCHEMES) or not text or is_pager_text(text):

@@ -26,7 +26,8 @@ from crawler.adapters.base import (
     iso_date_in,
 )
 
-PROXY_PATH = "/module/web/jpage/dataproxy.jsp"
+PROXY_PATH = "/module/web/jpage/dataproxy.jsp"  # Jiangsu, Shandong, Beijing; Zhejiang: /module/jpage/
+PROXY_URL = re.compile(r"""proxyUrl\s*:\s*['"]([^'"]+dataproxy\.jsp)['"]""")
 RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>\s*</nextgroup>", re.S)
 TOTAL_TAG = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>")
@@ -59,9 +60,20 @@ def proxy_form(response: TextResponse) -> dict[str, str]:
     return form
 
 
+def proxy_path(response: TextResponse) -> str:
+    """Where the page's jpage posts: its ``proxyUrl``, else its nextgroup link's path."""
+    named = PROXY_URL.search(response.text)
+    if named:
+        return urlsplit(named.group(1)).path
+    nextgroup = NEXTGROUP.search(response.text)
+    href = Selector(text=nextgroup.group(1)).css("a::attr(href)").get() if nextgroup else None
+    path = urlsplit(href or "").path
+    return path if path.endswith("/dataproxy.jsp") else PROXY_PATH
+
+
 def requested_range(response: Response) -> tuple[int, int, int] | None:
     """(startrecord, endrecord, perpage) when the response answers a dataproxy request."""
-    if urlsplit(response.url).path != PROXY_PATH:
+    if not urlsplit(response.url).path.endswith("/jpage/dataproxy.jsp"):
         return None
     query = dict(parse_qsl(urlsplit(response.url).query))
     try:
@@ -101,18 +113,20 @@ class HanwebAdapter(ListAdapter):
             start, end, per_page = answered
             first, group = end + 1, end - start + 1
             form = self.form_of(response)
+            path = urlsplit(response.url).path
         else:  # the column page: continue after the embedded records
             first = len(RECORD.findall(text)) + 1
             per_page = option(text, "perPage") or DEFAULT_PER_PAGE
             group = per_page * (option(text, "groupSize") or DEFAULT_GROUP)
             form = proxy_form(response)
+            path = proxy_path(response)
         total_match = TOTAL_TAG.search(text)
         total = int(total_match.group(1)) if total_match else option(text, "totalRecord")
         if total is None:  # unknown: ask for the next group, whose answer states the total
             total = first
         total = min(total, first + MAX_PAGES * per_page)
         return [
-            self.proxy_request(response, start, start + group - 1, per_page, form)
+            self.proxy_request(response, path, start, start + group - 1, per_page, form)
             for start in range(first, total + 1, group)
         ]
 
@@ -125,8 +139,9 @@ class HanwebAdapter(ListAdapter):
         return proxy_form(response)
 
     def proxy_request(
-        self, response: Response, start: int, end: int, per_page: int, form: dict[str, str]
+        self, response: Response, path: str, start: int, end: int, per_page: int,
+        form: dict[str, str],
     ) -> scrapy.Request:
         query = urlencode({"startrecord": start, "endrecord": end, "perpage": per_page})
-        request = scrapy.FormRequest(response.urljoin(f"{PROXY_PATH}?{query}"), formdata=form)
+        request = scrapy.FormRequest(response.urljoin(f"{path}?{query}"), formdata=form)
         return self.follow_list(response, request)

@@ -74,7 +74,10 @@ def api_url(response: TextResponse) -> str | None:
 
 
 def first_of(item: dict[str, Any], keys: tuple[str, ...]) -> Any:
-    return next((item[k] for k in keys if item.get(k) not in (None, "")), None)
+    """The first non-empty value under one of ``keys``, whatever their case (vendors write
+    docTitle, doctitle and DOCTITLE for the same field)."""
+    folded = {str(key).lower(): value for key, value in item.items()}
+    return next((folded[k.lower()] for k in keys if folded.get(k.lower()) not in (None, "")), None)
 
 
 def find_listing(answer: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -150,6 +153,15 @@ class JsonApiAdapter(ListAdapter):
                       date=iso_date(first_of(record, DATE_KEYS)))
             for record in records
         )
+
+    def declared_total(self, response: Response) -> int | None:
+        if not isinstance(response, TextResponse):
+            return None
+        answer = decoded(response)
+        if answer is None:
+            return super().declared_total(response)
+        _, holder = find_listing(answer)
+        return find_number(holder, TOTAL_KEYS) or find_number(answer, TOTAL_KEYS)
 
     def next_requests(self, response: Response) -> list[scrapy.Request]:
         if not isinstance(response, TextResponse):

@@ -19,6 +19,7 @@ from crawler.adapters.base import (
     ListEntry,
     anchor_text,
     first_per_url,
+    is_pager_link,
     is_pager_text,
     listed_date,
 )
@@ -50,7 +51,7 @@ class NumberedAdapter(ListAdapter):
         requests = []
         for anchor in response.css("a[href]"):
             href = anchor.attrib["href"].strip()
-            if not is_pager_text(anchor_text(anchor)) or href.startswith(SKIPPED_SCHEMES):
+            if not is_pager_link(anchor) or href.startswith(SKIPPED_SCHEMES):
                 continue
             url = response.urljoin(href)
             if urlsplit(url).hostname == host and url != response.url:

@@ -23,8 +23,9 @@ from crawler.adapters.base import (
     with_page,
 )
 
-# Page-number parameters seen on county CMSs, most common first.
-PAGE_PARAMS = ("page", "pageIndex", "pageNo", "pageNum", "p", "currentPage", "curPage")
+# Page-number parameters seen on county CMSs, most common first; cur_page is the
+# iList.jsp lists of Sichuan's county platform (info/iList.jsp?node_id=..&cat_id=..&cur_page=N).
+PAGE_PARAMS = ("page", "pageIndex", "pageNo", "pageNum", "p", "currentPage", "curPage", "cur_page")
 TOTAL_PAGES = re.compile(r"共\s*(\d{1,4})\s*页")
 
 

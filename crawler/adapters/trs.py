@@ -52,6 +52,16 @@ def pager(response: TextResponse) -> tuple[int, str, str] | None:
     return None
 
 
+def declared_records(response: TextResponse) -> int | None:
+    """The record count the newer six-argument call passes last (the old form states only
+    the page count)."""
+    for script in response.xpath("//script[not(@src)]/text()").getall():
+        args = call_arguments(script)
+        if args and not args[0].isdigit() and len(args) >= 6 and args[5].isdigit():
+            return int(args[5])
+    return None
+
+
 class TrsAdapter(ListAdapter):
     name: ClassVar[str] = "trs"
 
@@ -65,6 +75,11 @@ class TrsAdapter(ListAdapter):
         # TRS list templates almost always print the date; when one does not, fall back
         # to every titled link and let discovery classify them.
         return listed_entries(response) or NumberedAdapter().entries(response)
+
+    def declared_total(self, response: Response) -> int | None:
+        if not isinstance(response, TextResponse):
+            return None
+        return declared_records(response) or super().declared_total(response)
 
     def next_requests(self, response: Response) -> list[scrapy.Request]:
         if not isinstance(response, TextResponse):

@@ -42,7 +42,9 @@ KNOWN_BAD = {
     "四川省/乐山市/市中区": "homepage host neijiangshizhongqu.gov.cn is Neijiang's 市中区 (swapped)",
 }
 
-CSV_COLUMNS = ("id", "name", "region_code", "level", "url", "province", "city")
+CSV_COLUMNS = ("id", "name", "region_code", "level", "url", "province", "city", "cms")
+# Hosts whose list platform was confirmed against public material (host, cms, evidence).
+PLATFORMS = Path(__file__).with_name("platforms.csv")
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,12 @@ def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").removeprefix("www.")
 
 
+def read_platforms(path: Path = PLATFORMS) -> dict[str, str]:
+    """host (without www.) -> the cms family confirmed for it."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["host"]: row["cms"] for row in csv.DictReader(handle)}
+
+
 def build(codes: CodeList, portals: list[tuple[str, str]]) -> tuple[list[dict], list[str]]:
     """The registry rows and the list of left-out keys with their reasons."""
     problems: list[str] = []
@@ -173,6 +181,7 @@ def build(codes: CodeList, portals: list[tuple[str, str]]) -> tuple[list[dict], 
 
     host_counts = Counter(host_of(url) for _, url, _ in resolved)
     code_counts = Counter(d.code for _, _, d in resolved)
+    platforms = read_platforms()
     rows = []
     for key, url, division in resolved:
         if host_counts[host_of(url)] > 1:
@@ -191,6 +200,7 @@ def build(codes: CodeList, portals: list[tuple[str, str]]) -> tuple[list[dict], 
                 "url": url,
                 "province": codes.by_code[division.province_code].name,
                 "city": prefecture.name if prefecture else "",
+                "cms": platforms.get(host_of(url), ""),
             }
         )
     rows.sort(key=lambda row: row["region_code"])

@@ -20,9 +20,17 @@ FAMILIES: dict[str, str] = {
     "hanweb": "demo.families.hanweb",  # datastore + dataproxy.jsp
     "jsonapi": "demo.families.jsonapi",  # JSON list API
 }
+# Families of provincial platforms and of pages only a browser pages through: served by
+# the tests of their adapters and of the rendering fallback, outside the demo set.
+PLATFORM_FAMILIES: dict[str, str] = {
+    "trslist": "demo.families.trslist",  # TRS platform: static first page + POST /fjdzapp/search
+    "hanweb_zj": "demo.families.hanweb_zj",  # Zhejiang's Hanweb: /module/jpage/dataproxy.jsp
+    "gkmlpt": "demo.families.gkmlpt",  # Guangdong's /gkmlpt/ catalogue and its list API
+    "jspager": "demo.families.jspager",  # pager drawn by a script, further rows loaded by it
+}
 
 
 def build_site(family: str, content: PortalContent, base_url: str) -> Site:
     """Render a portal's content the way the named CMS family would."""
-    module = importlib.import_module(FAMILIES[family])
+    module = importlib.import_module({**FAMILIES, **PLATFORM_FAMILIES}[family])
     return module.build_site(content, base_url)

@@ -56,11 +56,13 @@ def column_path(index: int) -> str:
 
 
 class HanwebRenderer(Renderer):
+    proxy_path = PROXY_PATH  # where jpage posts for further records (Zhejiang: /module/jpage/)
+
     def __init__(self, content: PortalContent, base_url: str) -> None:
         super().__init__(content, base_url)
         self.webid = 1 + zlib.crc32(content.id.encode()) % 90  # the site's id in the CMS
         self.column_documents: dict[str, list[ReportDoc]] = {}  # columnid -> newest first
-        self.site.add_handler(PROXY_PATH, self.dataproxy)
+        self.site.add_handler(self.proxy_path, self.dataproxy)
 
     def page(self, title: str, body: str, *, meta: dict[str, str] | None = None,
              sidebar: str = "") -> Page:
@@ -123,7 +125,7 @@ class HanwebRenderer(Renderer):
         embedded = "".join(record(self.detail_path(columnid, d), d) for d in docs[: size * GROUP_SIZE])
         webname = self.content.name
         nextgroup = (
-            f"{PROXY_PATH}?page=1&webid={self.webid}&path=/&columnid={columnid}"
+            f"{self.proxy_path}?page=1&webid={self.webid}&path=/&columnid={columnid}"
             f"&unitid={unit_id}&webname={quote(webname)}&permissiontype=0"
         )
         body = (
@@ -131,11 +133,11 @@ class HanwebRenderer(Renderer):
             f'<div id="{unit_id}"><script type="text/xml"><datastore>'
             f'<nextgroup><![CDATA[<a href="{nextgroup}"></a>]]></nextgroup>'
             f"<recordset>{embedded}</recordset></datastore></script></div>"
-            '<script language="javascript" src="/module/web/jpage/jpage.js"></script>'
+            f'<script language="javascript" src="{self.proxy_path.rsplit("/", 1)[0]}/jpage.js"></script>'
             "<script>$(document).ready(function(){"
             f"$('#{unit_id}').jpage({{dataStore: dataStore{unit_id}, perPage: {size}, "
             f"totalRecord: {len(docs)}, groupSize: {GROUP_SIZE}, barPosition: 'bottom', "
-            f"proxyUrl: '{PROXY_PATH}', dataBefore: '<ul class=\"bt-list\">', dataAfter: '</ul>', "
+            f"proxyUrl: '{self.proxy_path}', dataBefore: '<ul class=\"bt-list\">', dataAfter: '</ul>', "
             f"ajaxParam: {{col: 1, appid: 1, webid: {self.webid}, path: '/', columnid: {columnid}, "
             f"sourceContentType: 1, unitid: {unit_id}, webname: '{webname}', permissiontype: 0}}}});"
             "});</script>"
@@ -157,7 +159,7 @@ class HanwebRenderer(Renderer):
         )
         xml = (
             '<?xml version="1.0" encoding="UTF-8"?><datastore>'
-            f"<nextgroup><![CDATA[<a href=\"{PROXY_PATH}?page={end // size + 1}\"></a>]]></nextgroup>"
+            f"<nextgroup><![CDATA[<a href=\"{self.proxy_path}?page={end // size + 1}\"></a>]]></nextgroup>"
             f"<recordset>{records}</recordset><totalrecord>{len(docs)}</totalrecord>"
             f"<totalpage>{math.ceil(len(docs) / size)}</totalpage></datastore>"
         )

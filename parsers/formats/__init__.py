@@ -132,15 +132,31 @@ def _looks_like_text(body: bytes) -> bool:
 def extract(body: bytes, *, fmt: str, filename: str | None = None) -> Extracted:
     """Read a binary document of format `fmt` (from `sniff_format`) into `Extracted`.
 
-    Raises `UnreadableDocument` with the reason for anything that cannot be read.
+    Raises `UnreadableDocument` with the reason for anything that cannot be read. The
+    readers turn the damage they know into precise reasons; whatever else a library
+    raises on a malformed file (pdfminer, xlrd and python-docx raise TypeError,
+    struct.error or AssertionError on broken structures) is still the file's damage,
+    not a crash, and is reported as such in one line.
     """
-    limits.check_size(body, fmt.upper() if fmt != "unknown" else "file")
+    what = fmt.upper() if fmt != "unknown" else "file"
+    limits.check_size(body, what, fmt)
     reader = _readers().get(fmt)
     if reader is None:
         if fmt in ("html",):
             raise ValueError("HTML is read by parsers.parse_html, not by a format reader")
         raise UnreadableDocument(f"unsupported document format: {fmt}")
-    return reader(body, fmt, filename)
+    try:
+        return reader(body, fmt, filename)
+    except UnreadableDocument:
+        raise
+    except MemoryError as exc:
+        raise UnreadableDocument(f"{what} reader ran out of memory") from exc
+    except RecursionError as exc:
+        raise UnreadableDocument(f"damaged {what}: structures nested too deeply") from exc
+    except Exception as exc:
+        raise UnreadableDocument(
+            f"damaged {what}: {type(exc).__name__}: {str(exc)[:300]}"
+        ) from exc
 
 
 def _readers() -> dict[str, Callable[[bytes, str, str | None], Extracted]]:

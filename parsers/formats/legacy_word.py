@@ -17,6 +17,7 @@ import atexit
 import io
 import os
 import shutil
+import signal
 import struct
 import subprocess
 import tempfile
@@ -57,7 +58,7 @@ def _check_container(body: bytes, fmt: str) -> None:
         raise UnreadableDocument(f"not a {fmt.upper()} file: no OLE2 compound-file header")
     try:
         streams = {entry.name for entry in CompDoc(body, logfile=io.StringIO()).dirlist}
-    except (CompDocError, IndexError, ValueError, struct.error) as exc:
+    except (CompDocError, AssertionError, IndexError, ValueError, struct.error) as exc:
         raise UnreadableDocument(f"damaged {fmt.upper()} file: {exc}") from exc
     if fmt == "doc" and "WordDocument" not in streams:
         raise UnreadableDocument("DOC file holds no WordDocument stream")
@@ -79,19 +80,28 @@ def convert(body: bytes, *, source_suffix: str, target: str) -> bytes:
             "--nologo", "--nolockcheck", "--convert-to", target, "--outdir", str(outdir),
             str(source),
         ]
+        # soffice is a launcher that starts soffice.bin: on a timeout the whole process
+        # group is killed, or the converter would go on running (and holding the profile).
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env={**os.environ, "HOME": work}, start_new_session=True,
+        )
         try:
-            result = subprocess.run(
-                command, capture_output=True, timeout=limits.CONVERT_TIMEOUT_S, check=False,
-                env={**os.environ, "HOME": work},
-            )
+            stdout, stderr = process.communicate(timeout=limits.CONVERT_TIMEOUT_S)
         except subprocess.TimeoutExpired as exc:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
             raise UnreadableDocument(
                 f"LibreOffice conversion of {source_suffix} timed out after "
                 f"{limits.CONVERT_TIMEOUT_S}s"
             ) from exc
+        finally:
+            if process.poll() is None:  # interrupted while waiting: never leave it running
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
         outputs = list(outdir.glob("*")) if outdir.exists() else []
-        if result.returncode != 0 or not outputs:
-            detail = (result.stderr or result.stdout).decode("utf-8", "replace").strip()[-300:]
+        if process.returncode != 0 or not outputs:
+            detail = (stderr or stdout).decode("utf-8", "replace").strip()[-300:]
             raise UnreadableDocument(
                 f"LibreOffice could not read this {source_suffix} file"
                 + (f": {detail}" if detail else "")

@@ -25,6 +25,7 @@ from parsers.model import Extracted, Grid
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 _TOLERANCE = 0.8  # mm: lines this close are the same ruling line
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+_MAX_DELTAS = 10_000  # glyph advances read from one TextCode
 
 
 @dataclass
@@ -126,8 +127,17 @@ def _read_page(content: etree._Element) -> Page:
         kind = _local(element)
         if kind == "TextObject":
             runs.extend(_text_runs(element))
+            if len(runs) > limits.MAX_TEXT_RUNS:
+                raise UnreadableDocument(
+                    f"OFD page holds more than {limits.MAX_TEXT_RUNS} text runs"
+                )
         elif kind == "PathObject":
             _path_segments(element, horizontal, vertical)
+            # ruling lines are matched pairwise: their number bounds the table work
+            if len(horizontal) + len(vertical) > limits.MAX_PATH_SEGMENTS:
+                raise UnreadableDocument(
+                    f"OFD page draws more than {limits.MAX_PATH_SEGMENTS} line segments"
+                )
     tables = _tables(horizontal, vertical, runs)
     placed: list[tuple[float, str | TableBlock]] = []
     remaining = runs
@@ -173,7 +183,9 @@ def _deltas(value: str | None) -> list[float]:
     try:
         while i < len(tokens):
             if tokens[i] == "g" and i + 2 < len(tokens):
-                out.extend([float(tokens[i + 2])] * int(tokens[i + 1]))
+                # a run needs one delta per glyph: `g 1000000000000 1` must not allocate
+                count = min(int(tokens[i + 1]), _MAX_DELTAS - len(out))
+                out.extend([float(tokens[i + 2])] * max(count, 0))
                 i += 3
             else:
                 out.append(float(tokens[i]))
@@ -199,9 +211,14 @@ def _path_segments(obj: etree._Element, horizontal: list, vertical: list) -> Non
     while i < len(tokens):
         op = tokens[i]
         if op in ("M", "L") and i + 2 < len(tokens):
-            point = (box[0] + float(tokens[i + 1]), box[1] + float(tokens[i + 2]))
+            try:
+                point = (box[0] + float(tokens[i + 1]), box[1] + float(tokens[i + 2]))
+            except ValueError:
+                return  # a damaged path: its lines are not drawn
             if op == "L" and current is not None:
                 _segment(current, point, horizontal, vertical)
+                if len(horizontal) + len(vertical) > limits.MAX_PATH_SEGMENTS:
+                    return  # the caller refuses the page
             if op == "M":
                 start = point
             current = point
@@ -238,6 +255,7 @@ def _tables(horizontal, vertical, runs):
         xs = _cluster([v[0] for v in vs])
         if len(ys) < 3 or len(xs) < 3:
             continue
+        limits.check_table(len(ys) - 1, len(xs) - 1, "OFD table")
         tables.append(_table(ys, xs, hs, vs, runs))
     return tables
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
+from typing import Any
 
 import pdfplumber
 import pypdfium2
 
 from parsers.errors import UnreadableDocument
-from parsers.formats import limits, ocr
+from parsers.formats import limits, ocr, pdf_budget
 from parsers.formats.pagination import Page, TableBlock, join_split_tables
 from parsers.model import Extracted, Grid
 
@@ -64,7 +66,8 @@ def _read(body: bytes, pdfium_doc: pypdfium2.PdfDocument) -> Extracted:
         raise UnreadableDocument(f"damaged PDF: {type(exc).__name__}: {exc}") from exc
     with plumber:
         metadata = plumber.metadata or {}
-        for index, page in enumerate(plumber.pages):
+        for index, page in enumerate(_plumber_pages(plumber)):
+            pdf_budget.check_page(page, pdfium_doc[index], index + 1)
             try:
                 result = _read_page(
                     page, index, pdfium_doc, warnings, may_ocr=ocr_pages < limits.MAX_OCR_PAGES
@@ -93,6 +96,42 @@ def _read(body: bytes, pdfium_doc: pypdfium2.PdfDocument) -> Extracted:
     )
 
 
+def _plumber_pages(plumber: pdfplumber.PDF) -> Iterator[Any]:
+    """pdfplumber's pages, a page tree it cannot walk (no MediaBox, a broken Kids
+    array) reported as the file's damage."""
+    pages = iter(plumber.pages)
+    while True:
+        try:
+            page = next(pages)
+        except StopIteration:
+            return
+        except Exception as exc:
+            raise UnreadableDocument(
+                f"damaged PDF: its page tree cannot be read ({type(exc).__name__}: {exc})"
+            ) from exc
+        yield page
+
+
+def _ocr_scale(page, index: int, warnings: list[str]) -> float:
+    """The render scale for OCR: OCR_DPI, lowered for a page too big to render at it.
+
+    Checked before rendering, as is every image on the page: PDFium decodes an image at
+    its own size, and a page can be 200 inches square.
+    """
+    for image in page.images:
+        width, height = image.get("srcsize") or (0, 0)
+        limits.check_pixels(int(width), int(height), f"page {index + 1} image")
+    scale = limits.OCR_DPI / 72
+    pixels = page.width * scale * page.height * scale
+    if pixels > limits.MAX_IMAGE_PIXELS:
+        scale *= (limits.MAX_IMAGE_PIXELS / pixels) ** 0.5
+        warnings.append(
+            f"page {index + 1}: {page.width:.0f}x{page.height:.0f} pt page rendered for OCR at "
+            f"{scale * 72:.0f} dpi to stay within {limits.MAX_IMAGE_PIXELS} pixels"
+        )
+    return scale
+
+
 def _read_page(
     page, index: int, pdfium_doc: pypdfium2.PdfDocument, warnings: list[str], *, may_ocr: bool
 ) -> Page:
@@ -104,7 +143,8 @@ def _read_page(
             raise UnreadableDocument(
                 f"scanned PDF has more than {limits.MAX_OCR_PAGES} pages to OCR"
             )
-        image = pdfium_doc[index].render(scale=limits.OCR_DPI / 72).to_pil()
+        scale = _ocr_scale(page, index, warnings)
+        image = pdfium_doc[index].render(scale=scale).to_pil()
         text = ocr.ocr_image(image, f"page {index + 1}")
         warnings.append(f"page {index + 1}: no text layer, read by OCR")
         return Page(blocks=[text], ocr=True)

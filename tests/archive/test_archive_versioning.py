@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archive import Archive
-from archive import store as store_module
+from archive import documents as documents_module
 from tests.support.archive import (
     PAGE_URL,
     SHENZHOU,
@@ -306,19 +306,27 @@ def test_conditional_headers_come_from_the_last_good_response(archive):
     assert archive.conditional_headers(PAGE_URL)["If-None-Match"] == '"def"'
 
 
-def test_a_failing_record_leaves_nothing_behind(archive, monkeypatch):
-    archive.record(fetch(PAGE_URL, "2026-01-01T00:00:00Z", report_page(received=14)))
+def test_a_failing_apply_keeps_the_stored_fetch_and_nothing_half_written(archive, monkeypatch):
+    """Store first: the body and its fetch row survive; the version write is all or nothing."""
+    archive.record(fetch(PAGE_URL, "2026-01-01T00:00:00Z", report_page(received=14),
+                         headers={"etag": '"first"'}))
     before = {table: count(archive, table) for table in ("fetches", "versions", "blobs", "reports")}
 
     def disk_full(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(store_module.Archive, "_create_version", disk_full)
+    monkeypatch.setattr(documents_module, "create_version", disk_full)
     with pytest.raises(OSError):
-        archive.record(fetch(PAGE_URL, "2026-02-01T00:00:00Z", report_page(received=15)))
+        archive.record(fetch(PAGE_URL, "2026-02-01T00:00:00Z", report_page(received=15),
+                             headers={"etag": '"second"'}))
     after = {table: count(archive, table) for table in before}
-    assert after == before
+    assert after == {**before, "fetches": before["fetches"] + 1, "blobs": before["blobs"] + 1}
+    (outcome,) = archive.db.execute("SELECT outcome FROM fetches WHERE fetched_at = '2026-02-01T00:00:00Z'").fetchone()
+    assert outcome == "pending"
     assert document(archive, PAGE_URL)["last_seen"] == "2026-01-01T00:00:00Z"
+    # A pending fetch lends no validators: the next request cannot get a 304 for bytes the
+    # archive never applied.
+    assert archive.conditional_headers(PAGE_URL) == {"If-None-Match": '"first"'}
 
 
 def test_one_report_per_agency_and_year_prefers_the_fuller_source(archive):

@@ -8,8 +8,9 @@ import signal
 
 import pytest
 
+from archive.parse_worker import ParseLimits
 from archive.records import FetchRecord
-from crawler.pipelines import ArchiveWorkers
+from crawler.archive_client import LocalArchiveClient
 
 
 def page(url: str) -> FetchRecord:
@@ -19,19 +20,17 @@ def page(url: str) -> FetchRecord:
 
 
 def test_killed_archive_process_fails_one_call_and_is_replaced(tmp_path):
-    async def scenario() -> tuple[set[str], set[str]]:
-        workers = ArchiveWorkers(str(tmp_path / "archive.db"), processes=1)
-        await workers.open()
+    async def scenario() -> set[str]:
+        client = LocalArchiveClient(str(tmp_path / "archive.db"), processes=1, parse_limits=ParseLimits(60, 0))
+        await client.open()
         try:
-            await workers.call("record", page("http://127.0.0.11/a.html"), key="qinghe")
-            os.kill(next(iter(workers._pools[0]._processes)), signal.SIGKILL)  # a reader crashing in C
+            await client.record(page("http://127.0.0.11/a.html"))
+            os.kill(next(iter(client._pools[0]._processes)), signal.SIGKILL)  # a reader crashing in C
             with pytest.raises(Exception, match="terminated abruptly"):
-                await workers.call("record", page("http://127.0.0.11/b.html"), key="qinghe")
-            await workers.call("record", page("http://127.0.0.11/c.html"), key="qinghe")
-            return (await workers.call("known_urls", "qinghe"),
-                    await workers.read("known_urls", "qinghe"))
+                await client.record(page("http://127.0.0.11/b.html"))
+            await client.record(page("http://127.0.0.11/c.html"))
+            return await client.known_urls("qinghe")
         finally:
-            await workers.close()
+            await client.close()
 
-    by_worker, by_reader = asyncio.run(scenario())
-    assert by_worker == by_reader == {"http://127.0.0.11/a.html", "http://127.0.0.11/c.html"}
+    assert asyncio.run(scenario()) == {"http://127.0.0.11/a.html", "http://127.0.0.11/c.html"}

@@ -140,7 +140,7 @@ def test_as_row_is_the_flat_shape_the_archive_takes(tmp_path):
     assert portal.as_row() == {
         "id": "qinghe", "name": "清河县", "region_code": "130534", "level": "county",
         "url": "https://www.qinghexian.gov.cn/", "province": "河北省", "city": "邢台市",
-        "disclosure_url": None, "report_column_url": None,
+        "disclosure_url": None, "report_column_url": None, "cms": None,
     }  # fmt: skip
 
 

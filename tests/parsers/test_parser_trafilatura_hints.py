@@ -1,9 +1,10 @@
-"""The title and date hints equal what trafilatura's whole metadata pass gives.
+"""The title hint equals what trafilatura's whole metadata pass gives.
 
 parse_html runs trafilatura without its metadata pass (author, categories, tags, licence:
-a third of its time on a portal page) and asks it for the two fields the parser uses
-(see parsers/report.py). If a trafilatura release changes how it finds a title or a date,
-these comparisons fail instead of the parser drifting silently.
+a third of its time on a portal page) and asks it for the one field the parser uses, the
+title (see parsers/report.py; its date is not used, the page's own meta tags and date
+line are). If a trafilatura release changes how it finds a title, these comparisons fail
+instead of the parser drifting silently.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ import pytest
 import trafilatura
 from lxml import etree
 
+from parsers import parse_html
 from parsers.decode import decode_bytes
-from parsers.report import _DATE_PARAMS, _NEVER_TEXT, _parse_tree, _trafilatura_title_and_date
+from parsers.report import _NEVER_TEXT, _parse_tree, _trafilatura_title
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 PAGES = sorted((FIXTURES / "html").glob("*.html")) + [FIXTURES / "archive" / "report_page.html"]
@@ -58,23 +60,28 @@ def test_hints_equal_trafilaturas_metadata_pass(page):
         for url in URLS:
             full = trafilatura.bare_extraction(
                 root, url=url, fast=True, with_metadata=True, include_tables=True,
-                include_comments=False, date_extraction_params=_DATE_PARAMS,
+                include_comments=False,
             )
             if full is None:
                 continue  # no main text: parse_html then uses no hints at all
-            assert _trafilatura_title_and_date(root, url) == (full.title, full.date), name
+            assert _trafilatura_title(root) == full.title, name
             compared += 1
     assert compared or page.name == "not_found_404.html"
 
 
 def test_the_variants_exercise_every_source():
-    """The fallbacks above are really reached: a URL date, Open Graph, <time>, headings."""
+    """The fallbacks above are really reached: Open Graph, headings."""
     body = (FIXTURES / "archive" / "report_page.html").read_bytes()
     pages = variants(body)
-    assert _trafilatura_title_and_date(tree(pages["open graph"]), None) == (
-        "OG: 2021 report", "2022-01-15"
-    )
-    assert _trafilatura_title_and_date(tree(pages["time element"]), None)[1] == "2022-01-20"
-    assert _trafilatura_title_and_date(tree(pages["no meta tags"]), URLS[1])[1] == "2022-01-18"
-    title, _date = _trafilatura_title_and_date(tree(pages["no meta tags"]), None)
+    assert _trafilatura_title(tree(pages["open graph"])) == "OG: 2021 report"
+    title = _trafilatura_title(tree(pages["no meta tags"]))
     assert title == "深州市人民政府办公室2021年政府信息公开工作年度报告"  # the page's one <h1>
+
+
+def test_no_date_from_urls_or_time_elements_of_the_page_chrome():
+    """A date only from the page's meta tags and date line: a <time> element or a date in
+    the URL (which trafilatura's htmldate would take) is not the report's own statement."""
+    pages = variants((FIXTURES / "archive" / "report_page.html").read_bytes())
+    own_date_line = "2022-01-12"  # the page's "发布日期" line
+    assert parse_html(pages["time element"]).published == own_date_line  # not 2022-01-20
+    assert parse_html(pages["no meta tags"], url=URLS[1]).published == own_date_line  # not 01-18
