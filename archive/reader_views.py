@@ -128,7 +128,9 @@ ORDER BY province IS NULL, province, city, p.id, y.year
 """
 
 # 上年结转 this year should be last year's 结转下年度 (requests table), column by column:
-# the one identity that spans two reports of the same agency.
+# the one identity that spans two reports of the same agency. Read from report_index
+# (the stored table behind latest_reports, rank 1) so last year's report is an index
+# lookup.
 CARRY_OVER_CHECK = "requests.carry_over_across_years"
 CARRY_OVER_RULE = "本年上年结转 = 上年结转下年度 (carried over this year = carried forward last year)"
 _CARRY_OVER_CHECKS = f"""
@@ -139,16 +141,16 @@ SELECT l.agency, l.year, l.province, l.city, '{CARRY_OVER_CHECK}' AS check_name,
   (this_v.value IS prev_v.value) AS ok,
   CASE WHEN this_v.value IS prev_v.value THEN 'ok' ELSE 'mismatch' END AS result,
   l.url, l.report_id, prev.report_id AS previous_report_id, prev.url AS previous_url
-FROM latest_reports l
-JOIN latest_reports prev ON prev.agency = l.agency AND prev.year = l.year - 1
-  AND coalesce(prev.portal_id, '') = coalesce(l.portal_id, '')
+FROM report_index l
+JOIN report_index prev INDEXED BY latest_agency ON prev.rank = 1 AND prev.agency = l.agency
+  AND prev.year = l.year - 1 AND coalesce(prev.portal_id, '') = coalesce(l.portal_id, '')
 JOIN key_labels k ON k.table_name = 'requests' AND k.axis = 'col' AND k.template = ''
 JOIN report_values this_v ON this_v.report_id = l.report_id AND this_v.table_name = 'requests'
   AND this_v.row_key = 'carried_over' AND this_v.col_key = k.key
 JOIN report_values prev_v ON prev_v.report_id = prev.report_id
   AND prev_v.table_name = 'requests' AND prev_v.row_key = 'carried_forward'
   AND prev_v.col_key = k.key
-WHERE l.template IN ('2019', '2021') AND prev.template IN ('2019', '2021')
+WHERE l.rank = 1 AND l.template IN ('2019', '2021') AND prev.template IN ('2019', '2021')
   AND (this_v.value IS NOT NULL OR prev_v.value IS NOT NULL)
 ORDER BY l.agency, l.year, k.position
 """
