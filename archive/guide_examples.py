@@ -24,7 +24,10 @@ _EXAMPLES = {
     "carry_over": "SELECT 1 FROM carry_over_checks WHERE NOT ok LIMIT 1",
     "revised": "SELECT 1 FROM version_history h WHERE h.n > 1 AND h.document_id IN "
     "(SELECT document_id FROM reports WHERE is_report) LIMIT 1",
-    "miss": "SELECT year FROM missing_reports GROUP BY year ORDER BY count(*) DESC, year DESC LIMIT 1",
+    # a year with both kinds of gap if there is one, so both of the guide's links find rows
+    "miss": "SELECT year FROM (SELECT year, 1 AS kind FROM missing_reports UNION ALL "
+    "SELECT year, 2 FROM missing_portal_years) GROUP BY year "
+    "ORDER BY count(DISTINCT kind) DESC, count(*) DESC, year DESC LIMIT 1",
     "late": "SELECT 1 FROM late_reports LIMIT 1",
     "legacy": "SELECT 1 FROM legacy_statistics LIMIT 1",
     "word": "SELECT '复议' FROM reports WHERE text LIKE '%复议%' LIMIT 1",

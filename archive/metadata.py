@@ -125,7 +125,8 @@ def guide_html(database_url: str, examples: dict | None = None) -> str:
     missing_text = f"{ex.get('miss')}年缺失 · missing_reports"
     missing = (
         f"{link('missing_reports', missing_text, year=str(ex.get('miss')))} "
-        f"(按年份筛选 · pick a year; 门户无任何报告的也列出 · portals with no report at all too)"
+        f"(按年份筛选 · pick a year); "
+        f"{link('missing_portal_years', '门户整年无报告 · portals with no report at all', year=str(ex.get('miss')))}"
         if ex.get("miss")
         else none
     )
@@ -285,20 +286,30 @@ TABLES: dict[str, dict] = {
         "description": "One row per canonical cell whose value differs from the previous version; ∅/blank = not printed.",
     },
     "missing_reports": {
-        "title": "缺失年度 · Agencies and portals with no report for a year",
+        "title": "缺失年度 · Agencies with no report for a year",
         "description": (
-            "Built on the registry: for every agency with a report, each year from its first "
-            "report to the newest year the archive holds with no report from it (missing = "
-            "agency); for every portal of the registry, each such year for which it has no "
-            "report at all, even a portal never found to publish one (missing = portal). "
-            "No report in the archive is not proof that none was published: check the portal."
+            "For each agency with at least one report in the archive: every year from its "
+            "first report to the newest year the archive holds, for which the archive has "
+            "no report from it. Portals of the registry with no report at all for a year "
+            "are in missing_portal_years. No report in the archive is not proof that none "
+            "was published: check the portal (url in portals)."
         ),
         "columns": {
             "year": "The year with no report",
-            "years_with_report": "Years this agency (or portal) does have a report for",
-            "missing": "agency: this agency has none that year; portal: no agency of the portal has one",
+            "years_with_report": "Years this agency does have a report for",
         },
-        "facets": ["year", "missing", "province", "city"],
+        "facets": ["year", "province", "city"],
+    },
+    "missing_portal_years": {
+        "title": "门户缺失年度 · Registry portals with no report at all for a year",
+        "description": (
+            "Built on the registry: every portal, for every year the archive holds reports "
+            "for, from which the archive has no report at all (a portal never found to "
+            "publish one appears for every year). Agencies missing a year on a portal that "
+            "has other reports are in missing_reports."
+        ),
+        "columns": {"years_with_report": "Years the portal does have a report for"},
+        "facets": ["year", "province", "city"],
     },
     "report_deadlines": {
         "title": "报告发布期限 · Each report against its deadline",
@@ -567,7 +578,7 @@ COLUMN_LABELS: dict[str, str] = {
     "values_changed": "变化的数字个数", "changes": "变化", "body_changed": "正文有变化",
     "status": "状态", "size": "大小", "fingerprint_kind": "指纹类型", "sha256": "原文",
     "old_value": "旧值", "new_value": "新值", "years_with_report": "有报告的年度",
-    "missing": "缺失范围", "portal_url": "门户网址", "days_late": "逾期天数",
+    "portal_url": "门户网址", "days_late": "逾期天数",
     "published_or_seen": "发布日期（或首次抓取）", "date_source": "日期来源",
     "deadline": "截止日期", "deadline_rule": "截止规则", "reports_listed": "列出的报告",
     "new_documents": "新文件", "new_versions": "新版本", "not_modified": "未修改",

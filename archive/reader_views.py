@@ -108,33 +108,29 @@ LEFT JOIN succeeded ON succeeded.portal_id = p.id
 ORDER BY province IS NULL, province, city, p.id, runs.run_id DESC
 """
 
-# The registry is the list of who should report: every portal of the registry and every
-# agency seen on it, for every year the archive holds reports for. An agency counts from
-# its first report on (it may not have existed before); a portal from the first year, so a
-# portal with no report at all still appears.
-_MISSING_REPORTS = """
-  SELECT a.agency, y.year, a.years_with_report, a.province, a.city, a.portal_name,
-    a.portal_id, 'agency' AS missing, p.url AS portal_url
-  FROM agency_years a INDEXED BY agency_years_agency
-  JOIN report_years y ON y.year >= a.first_year
-  LEFT JOIN portals p ON p.id = a.portal_id
-  WHERE NOT EXISTS (SELECT 1 FROM report_index h WHERE h.rank = 1 AND h.agency = a.agency
-    AND h.year = y.year AND coalesce(h.portal_id, '') = a.portal_key)
-  UNION ALL
-  SELECT NULL, y.year,
-    (SELECT group_concat(a.years_with_report, '; ') FROM agency_years a
-       WHERE a.portal_key = p.id),
-    {province}, nullif(p.city, ''), p.name, p.id, 'portal', p.url
-  FROM report_years y CROSS JOIN portals p  -- years outer: the rows come out in year order
-  WHERE NOT EXISTS (SELECT 1 FROM report_index h WHERE h.rank = 1 AND h.portal_id = p.id
-      AND h.year = y.year)
-    AND NOT EXISTS (SELECT 1 FROM agency_years a WHERE a.portal_key = p.id
-      AND a.first_year <= y.year)
-ORDER BY missing, agency, year
+# The registry is the list of who should report: every portal of the registry, for every
+# year the archive holds reports for, with no report at all from any of its agencies that
+# year (a portal never found to publish one too). Agencies missing a year while their
+# portal has reports are in missing_reports.
+_MISSING_PORTAL_YEARS = """
+WITH years AS (SELECT DISTINCT year FROM report_candidates),
+have AS (SELECT DISTINCT portal_id, year FROM report_candidates WHERE portal_id IS NOT NULL),
+portal_years AS (
+  SELECT portal_id, group_concat(year, ', ') AS years_with_report
+  FROM (SELECT * FROM have ORDER BY portal_id, year) GROUP BY portal_id
+)
+SELECT p.name AS portal_name, y.year, py.years_with_report, {province} AS province,
+  nullif(p.city, '') AS city, p.id AS portal_id, p.url AS portal_url
+FROM portals p CROSS JOIN years y
+LEFT JOIN portal_years py ON py.portal_id = p.id
+WHERE NOT EXISTS (SELECT 1 FROM have h WHERE h.portal_id = p.id AND h.year = y.year)
+ORDER BY province IS NULL, province, city, p.id, y.year
 """
 
 # 上年结转 this year should be last year's 结转下年度 (requests table), column by column:
-# the one identity that spans two reports of the same agency.
+# the one identity that spans two reports of the same agency. Read from report_index
+# (the stored table behind latest_reports, rank 1) so last year's report is an index
+# lookup.
 CARRY_OVER_CHECK = "requests.carry_over_across_years"
 CARRY_OVER_RULE = "本年上年结转 = 上年结转下年度 (carried over this year = carried forward last year)"
 _CARRY_OVER_CHECKS = f"""
@@ -145,16 +141,16 @@ SELECT l.agency, l.year, l.province, l.city, '{CARRY_OVER_CHECK}' AS check_name,
   (this_v.value IS prev_v.value) AS ok,
   CASE WHEN this_v.value IS prev_v.value THEN 'ok' ELSE 'mismatch' END AS result,
   l.url, l.report_id, prev.report_id AS previous_report_id, prev.url AS previous_url
-FROM latest_reports l
-JOIN latest_reports prev ON prev.agency = l.agency AND prev.year = l.year - 1
-  AND coalesce(prev.portal_id, '') = coalesce(l.portal_id, '')
+FROM report_index l
+JOIN report_index prev INDEXED BY latest_agency ON prev.rank = 1 AND prev.agency = l.agency
+  AND prev.year = l.year - 1 AND coalesce(prev.portal_id, '') = coalesce(l.portal_id, '')
 JOIN key_labels k ON k.table_name = 'requests' AND k.axis = 'col' AND k.template = ''
 JOIN report_values this_v ON this_v.report_id = l.report_id AND this_v.table_name = 'requests'
   AND this_v.row_key = 'carried_over' AND this_v.col_key = k.key
 JOIN report_values prev_v ON prev_v.report_id = prev.report_id
   AND prev_v.table_name = 'requests' AND prev_v.row_key = 'carried_forward'
   AND prev_v.col_key = k.key
-WHERE l.template IN ('2019', '2021') AND prev.template IN ('2019', '2021')
+WHERE l.rank = 1 AND l.template IN ('2019', '2021') AND prev.template IN ('2019', '2021')
   AND (this_v.value IS NOT NULL OR prev_v.value IS NOT NULL)
 ORDER BY l.agency, l.year, k.position
 """
@@ -163,7 +159,7 @@ ORDER BY l.agency, l.year, k.position
 def reader_views(province_sql: str) -> dict[str, str]:
     """The reader views, in creation order (each reads only views created before it)."""
     return {
-        "missing_reports": _MISSING_REPORTS.replace("{province}", province_sql),
+        "missing_portal_years": _MISSING_PORTAL_YEARS.replace("{province}", province_sql),
         "report_deadlines": _REPORT_DEADLINES,
         "late_reports": _LATE_REPORTS,
         "portal_coverage": _PORTAL_COVERAGE.replace("{province}", province_sql),

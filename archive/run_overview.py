@@ -53,5 +53,6 @@ def last_run(archive: Archive) -> RunOverview | None:
         revised=revised,
         failing=count("SELECT count(*) FROM latest_reports WHERE checks_failed > 0"),
         late=count("SELECT count(*) FROM late_reports"),
-        missing=count("SELECT count(*) FROM missing_reports"),
+        missing=count("SELECT count(*) FROM missing_reports")
+        + count("SELECT count(*) FROM missing_portal_years"),
     )

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 from archive.metadata import COLUMN_LABELS
 from archive.report_layout import (
     TABLE_TITLES,
@@ -71,8 +73,11 @@ def write_workbook(archive: Archive, path: str | Path, columns: list[str], rows:
     data.append(header_labels(columns))
     data.append(columns)  # the keys, for scripts and formulas
     sheets = {key: workbook.create_sheet(TABLE_SHORT[key]) for key in TABLE_TITLES}
+    next_row = dict.fromkeys(TABLE_TITLES, 1)
     bold, grey = Font(bold=True), PatternFill("solid", fgColor="F2F2F2")
     red = PatternFill("solid", fgColor="FDE2E2")
+    wrapped = Alignment(wrap_text=True, vertical="center")
+    centred = Alignment(vertical="center")
     for row in rows:
         data.append([row.get(c) for c in columns])
         report_id = row["report_id"]
@@ -92,10 +97,12 @@ def write_workbook(archive: Archive, path: str | Path, columns: list[str], rows:
         ]
         for table in printed_tables(row["template"], values, failures):
             sheet = sheets[table.key]
-            top = sheet.max_row + (2 if sheet.max_row > 1 else 0)
+            top = next_row[table.key]  # Worksheet.max_row scans every cell: track it here
             title = sheet.cell(top, 1, f"{row['agency']} {row['year']}年 · {table.title} · 报告编号 {report_id}")
             title.font = bold
-            for r, cells in enumerate(grid(table), top + 1):
+            cells_grid = grid(table)
+            next_row[table.key] = top + len(cells_grid) + 2  # a blank row between reports
+            for r, cells in enumerate(cells_grid, top + 1):
                 for c, cell in enumerate(cells, 1):
                     if cell is None:
                         continue
@@ -110,10 +117,25 @@ def write_workbook(archive: Archive, path: str | Path, columns: list[str], rows:
                             target.comment = Comment("；".join(notes), "zfxxgk")
                         if cell.failures:
                             target.fill = red
-                    target.alignment = Alignment(wrap_text=cell.header, vertical="center")
+                    target.alignment = wrapped if cell.header else centred
                     if cell.rowspan > 1 or cell.colspan > 1:
-                        sheet.merge_cells(start_row=r, start_column=c,
-                                          end_row=r + cell.rowspan - 1, end_column=c + cell.colspan - 1)
+                        _merge(sheet, r, c, cell.rowspan, cell.colspan)
     for sheet in sheets.values():
         sheet.column_dimensions["A"].width = 30
     workbook.save(path)
+
+
+def _merge(sheet, row: int, col: int, rowspan: int, colspan: int) -> None:
+    """Worksheet.merge_cells without its overlap check, which compares each new range with
+    every range already merged (quadratic: minutes for a thousand reports). The printed
+    grid's ranges never overlap, so the range is added and its covered cells marked."""
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    merged = MergedCellRange(sheet, f"{get_column_letter(col)}{row}:"
+                                    f"{get_column_letter(col + colspan - 1)}{row + rowspan - 1}")
+    sheet.merged_cells.ranges.add(merged)
+    for r in range(row, row + rowspan):
+        for c in range(col, col + colspan):
+            if (r, c) != (row, col):
+                sheet._cells[(r, c)] = MergedCell(sheet, r, c)

@@ -223,6 +223,15 @@ LEFT JOIN reports r ON r.id = (SELECT max(id) FROM reports WHERE version_id = v.
 
 # For every agency, each year from its first report to the newest year in the archive
 # that has no report from it (agency_years and report_years are kept by each write).
+_MISSING_REPORTS = """
+SELECT a.agency, y.year, a.years_with_report, a.province, a.city, a.portal_name, a.portal_id
+FROM agency_years a INDEXED BY agency_years_agency
+JOIN report_years y ON y.year >= a.first_year
+WHERE NOT EXISTS (SELECT 1 FROM report_index h WHERE h.rank = 1 AND h.agency = a.agency
+  AND h.year = y.year AND coalesce(h.portal_id, '') = a.portal_key)
+ORDER BY a.agency, y.year
+"""
+
 _REPORT_VALUES_LABELED = """
 SELECT r.agency, r.year, r.template, v.table_name, rk.label AS row_label,
   ck.label AS col_label, v.value, ck.unit, v.inferred, v.raw_text, v.value_exact, v.ocr,
@@ -261,6 +270,7 @@ VIEWS: dict[str, str] = {
     "failed_checks": _FAILED_CHECKS,
     "version_changes": _VERSION_CHANGES,
     "version_history": _VERSION_HISTORY,
+    "missing_reports": _MISSING_REPORTS,
     "report_values_labeled": _REPORT_VALUES_LABELED,
     "legacy_statistics": _LEGACY_STATISTICS,
     "report_sections": _REPORT_SECTIONS,

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import io
 import random
+import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from html import escape
 
@@ -19,6 +21,8 @@ from html import escape
 SpanCell = tuple[str, int, int]
 SpanRow = list[SpanCell]
 
+# Every generated document carries this time, so each run serves the same bytes.
+FIXED_TIME = datetime(2024, 1, 20, 9, 0, 0)
 APPLICANT_COLS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
 RESULT_ROWS: list[tuple[str, list[str]]] = [
     ("（一）予以公开", []),
@@ -349,6 +353,19 @@ def to_docx(report_key: tuple[str, int, str, int]) -> bytes:
         else:
             for paragraph in block:
                 document.add_paragraph(paragraph)
+    document.core_properties.created = document.core_properties.modified = FIXED_TIME
     buf = io.BytesIO()
     document.save(buf)
-    return buf.getvalue()
+    return _fixed_zip_times(buf.getvalue())
+
+
+def _fixed_zip_times(package: bytes) -> bytes:
+    """The same DOCX bytes on every run: zip members carry the time they were written, and a
+    demo portal that served new bytes each run would look revised to the archive."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()

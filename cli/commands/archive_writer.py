@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from crawler.distributed.writer import ArchiveWriter
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    archive = open_archive(args.archive, "archive-writer")
+    archive = open_archive(args.archive, "archive-writer", create=True)  # like a crawl, it may start one
     if archive is None:
         return 1
     with archive:

@@ -149,7 +149,7 @@ class ArchiveWriter:
         elif kind == EVENT:
             self._count_event(item, pipe)
         elif kind == PORTAL_DONE:
-            self._portal_done(item)
+            self._portal_done(item, pipe)
         pipe.xack(self.keys.stream, GROUP, entry_id)
         pipe.xdel(self.keys.stream, entry_id)
         pipe.execute()
@@ -185,7 +185,12 @@ class ArchiveWriter:
         pipe.sadd(self.keys.counted, key)
         pipe.hset(self.keys.summaries, summary.portal_id, json.dumps(summary.state()))
 
-    def _portal_done(self, meta: dict[str, Any]) -> None:
+    def _portal_done(self, meta: dict[str, Any], pipe: Any) -> None:
+        """A worker went through all of a portal (its rechecks included): it is finished,
+        as every portal of a single-machine run that ends idle is."""
+        summary = self.summary(meta["portal_id"])
+        summary.finished = True
+        pipe.hset(self.keys.summaries, summary.portal_id, json.dumps(summary.state()))
         figures = progress(self.server, self.keys)
         names = self.server.hget(self.keys.portals, meta["portal_id"])
         name = json.loads(names)["name"] if names else meta["portal_id"]

@@ -63,7 +63,7 @@ def test_the_demo_shows_every_case(demo_archive):
     revised = rows(client, "revised_after_publication")
     assert [(r["agency"], r["year"], r["version"]) for r in revised] == [(READER_DEPARTMENT, 2024, 2)]
     assert "修改过的报告 · revised reports: 秀水县财政局 2024" in printed
-    missing = [(m["agency"], m["year"]) for m in rows(client, "missing_reports", missing="agency")
+    missing = [(m["agency"], m["year"]) for m in rows(client, "missing_reports")
                if m["portal_id"] == READER_PORTAL]
     assert missing == [(COUNTY, 2021)]
     department = by[(READER_DEPARTMENT, 2023)]["report_id"]
