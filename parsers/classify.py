@@ -77,8 +77,9 @@ def classify(
     # "关于印发《…年度报告》的通知" sometimes carries the whole report: the body decides.
     if is_notice_title(title) and not (has_tables and len(sections) >= 3):
         return Classification(False, f"notice, not a report: {title}", None)
-    listed = listed_report_titles(text)
-    if len(listed) >= _MIN_LISTED_REPORTS and len(sections) < 3 and not has_tables:
+    # a page with the template's sections or tables is a report whatever titles it lists
+    listed = set() if len(sections) >= 3 or has_tables else listed_report_titles(text)
+    if len(listed) >= _MIN_LISTED_REPORTS:
         return Classification(
             False, f"list of {len(listed)} report titles (a report column's page), not a report", None
         )

@@ -146,6 +146,8 @@ def _is_appeals_run(text: str) -> bool:
 
 def _glued_row(cell: str) -> tuple[str, str] | None:
     """(label, digit run) when a cell is a row label with its figures glued on."""
+    if not cell[-1].isdigit():
+        return None  # most label cells: no regex needed
     match = GLUED.match(cell)
     if match is None:
         return None
