@@ -13,6 +13,8 @@ from urllib.parse import quote, urlencode
 
 from markupsafe import escape
 
+from archive.views import HEADLINE_FIGURES, REQUESTS_WIDE_COLUMNS
+
 TITLE = "政府信息公开工作年度报告档案 · zfxxgk archive"
 
 # Shown on the instance's home page, above the list of databases.
@@ -25,30 +27,7 @@ HOME_DESCRIPTION_HTML = (
 
 # Figures columns whose NULL means "the report printed nothing, /, — or 无" (never 0).
 FIGURE_COLUMNS = frozenset(
-    {
-        "value",
-        "old_value",
-        "new_value",
-        "本年新收申请",
-        "上年结转",
-        "予以公开",
-        "部分公开",
-        "不予公开",
-        "无法提供",
-        "不予处理",
-        "其他处理",
-        "办理结果总计",
-        "结转下年度",
-        "行政复议",
-        "行政诉讼",
-        "自然人",
-        "商业企业",
-        "科研机构",
-        "社会公益组织",
-        "法律服务机构",
-        "其他",
-        "总计",
-    }
+    {"value", "old_value", "new_value", *HEADLINE_FIGURES, *REQUESTS_WIDE_COLUMNS.values()}
 )
 
 BLANK_NOTE = (

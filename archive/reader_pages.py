@@ -23,23 +23,10 @@ from archive.report_layout import (
     printed_tables,
 )
 from archive.summaries import PROVINCES_BY_CODE
+from archive.views import HEADLINE_FIGURES
 
 # The figures a timeline or a comparison can chart: the columns of headline_figures.
-FIGURES = (
-    "本年新收申请",
-    "上年结转",
-    "予以公开",
-    "部分公开",
-    "不予公开",
-    "无法提供",
-    "不予处理",
-    "其他处理",
-    "办理结果总计",
-    "结转下年度",
-    "行政复议",
-    "行政诉讼",
-    "未通过核对",
-)
+FIGURES = (*HEADLINE_FIGURES, "未通过核对")
 SCOPES = {"portal": "portal_id", "city": "city", "province": "province"}
 
 

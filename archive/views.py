@@ -17,6 +17,12 @@ from archive.schema import COLUMN_UNITS
 from archive.summaries import CURRENT_COLUMNS, PORTAL_COLUMNS, PROVINCE_SQL
 from parsers.key_schema import load_key_schema
 
+# The figures of headline_figures, by the Chinese column names the view gives them.
+HEADLINE_FIGURES = (
+    "本年新收申请", "上年结转", "予以公开", "部分公开", "不予公开", "无法提供", "不予处理",
+    "其他处理", "办理结果总计", "结转下年度", "行政复议", "行政诉讼",
+)  # fmt: skip
+
 REQUESTS_WIDE_COLUMNS = {
     "natural_person": "自然人",
     "commercial": "商业企业",
