@@ -55,6 +55,7 @@ class ArchivePipeline:
         pipeline = cls(client, crawler.stats, recorded, crawler.spider)
         if crawler.spider is not None:
             crawler.spider.archive = client  # the spider and the middlewares ask it too
+            crawler.spider.run_summary = pipeline.summary  # what the progress lines report
         return pipeline
 
     async def open_spider(self) -> None:

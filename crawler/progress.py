@@ -98,10 +98,9 @@ class CrawlProgress:
 
     # -- per portal ---------------------------------------------------------------------------
     def summary(self, portal_id: str) -> Any:
-        from crawler.pipelines import ArchivePipeline
-
-        pipeline = self.crawler.get_item_pipeline(ArchivePipeline)
-        return pipeline.summary.portal(portal_id) if pipeline is not None else None
+        """The portal's summary as the archive pipeline keeps it (handed to the spider)."""
+        summary = getattr(self.crawler.spider, "run_summary", None)
+        return summary.portal(portal_id) if summary is not None else None
 
     def names(self) -> dict[str, str]:
         return {portal.id: portal.name for portal in getattr(self.crawler.spider, "portals", [])}

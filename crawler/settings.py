@@ -84,7 +84,7 @@ DOWNLOADER_MIDDLEWARES = {
 # -- Scope: where requests may go (crawler/scope.py; README "Politeness and robustness") --
 # Only web pages: the crawler never reads local files, data: URLs, S3 or FTP. Turning one
 # back on takes both its handler here and its scheme in SCOPE_SCHEMES.
-DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None}
+# (DOWNLOAD_HANDLERS, below with the broad-crawl settings, turns them off.)
 SCOPE_SCHEMES = ["http", "https"]
 # Addresses a portal's host may not resolve to, by the name the refusal is counted under.
 SCOPE_DENIED_NETWORKS = {
@@ -154,6 +154,8 @@ REACTOR_THREADPOOL_MAXSIZE = 20
 DOWNLOAD_HANDLERS = {
     "http": "crawler.connect_timeout.ConnectTimeoutHTTPDownloadHandler",
     "https": "crawler.connect_timeout.ConnectTimeoutHTTPDownloadHandler",
+    # Scope: no local files, data: URLs, S3 or FTP (see above).
+    "file": None, "data": None, "s3": None, "ftp": None,
 }
 DOWNLOAD_CONNECT_TIMEOUT = 10
 # Dead hosts (crawler/dead_hosts.py): until a host has answered once, a request to it may
@@ -175,7 +177,6 @@ SCRAPER_SLOT_MAX_ACTIVE_SIZE = 5_000_000
 # a status line (pages/s, portals done/active/waiting, dead hosts); 0 turns both off. The
 # scheduler is Scrapy's own, counting queued requests per portal for the portal lines.
 SCHEDULER = "crawler.progress.PortalCountingScheduler"
-EXTENSIONS = {"crawler.progress.CrawlProgress": 500}
 PROGRESS_INTERVAL = 60
 # Keep DOWNLOAD_DELAY > 0: with no delay at all, Scrapy's downloader (2.19, asyncio
 # reactor) starts every request queued for a host at once, above
@@ -212,7 +213,12 @@ JOBDIR = None
 # A run marks its JOBDIR while it runs; the next run finding the mark knows the last one
 # died (SIGKILL, OOM, power loss) and starts over instead of trusting a seen-set whose
 # queue was lost (crawler/jobdir.py).
-EXTENSIONS = {"crawler.jobdir.JobDirGuard": 0, "crawler.limits.ResponseLimits": 0}
+# (ResponseLimits enforces the response size limits; CrawlProgress prints the progress lines.)
+EXTENSIONS = {
+    "crawler.jobdir.JobDirGuard": 0,
+    "crawler.limits.ResponseLimits": 0,
+    "crawler.progress.CrawlProgress": 500,
+}
 
 # -- Engine --------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
