@@ -41,7 +41,6 @@ sys.path.insert(0, str(ROOT))
 
 from crawler import settings as project  # noqa: E402
 from crawler.registry import load_registry  # noqa: E402
-from demo.content import Column, PortalContent  # noqa: E402
 from demo.crawl import crawl_environment  # noqa: E402
 from demo.many_hosts import (  # noqa: E402
     BLACKHOLE,
@@ -52,7 +51,7 @@ from demo.many_hosts import (  # noqa: E402
     assign_behaviours,
     host_address,
 )
-from demo.scenarios import ScenarioPortal, build_sites, report, write_registry  # noqa: E402
+from demo.scenarios import ScenarioPortal, build_sites, many_classic_portals, write_registry  # noqa: E402
 
 STATS_DUMP = re.compile(r"Dumping Scrapy stats:\n(\{.*?\})\n", re.S)
 DATETIME = re.compile(r"datetime\.datetime\([^)]*\)")
@@ -61,15 +60,8 @@ REQUESTS_PER_PORTAL = 175  # a real portal: 50-300 requests (sections, lists, re
 
 
 def portals_of(count: int, reports: int) -> list[ScenarioPortal]:
-    result = []
-    for index in range(count):
-        name = f"广域{index:04d}县人民政府"
-        docs = [report(name, 2015 + n, slug=f"r{n:02d}", published=f"{2016 + n}-01-15")
-                for n in range(reports)]
-        content = PortalContent(f"b{index:04d}", name, f"{110101 + index:06d}",
-                                columns=[Column("政府信息公开年报", docs)])
-        result.append(ScenarioPortal("classic", content))
-    return result
+    return many_classic_portals(count, reports, name="广域{:04d}县人民政府", id_prefix="b",
+                                first_year=2015)
 
 
 class RssSampler:

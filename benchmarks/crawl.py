@@ -28,10 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from demo.content import Column, PortalContent  # noqa: E402
 from demo.crawl import crawl_command, crawl_environment  # noqa: E402
 from demo.families.classic import PAGE_SIZE  # noqa: E402
-from demo.scenarios import ScenarioPortal, build_sites, report, write_registry  # noqa: E402
+from demo.scenarios import ScenarioPortal, build_sites, many_classic_portals, write_registry  # noqa: E402
 from demo.server import PortalServer  # noqa: E402
 
 STATS_DUMP = re.compile(r"Dumping Scrapy stats:\n(\{.*?\})\n", re.S)
@@ -40,15 +39,8 @@ DATETIME = re.compile(r"datetime\.datetime\([^)]*\)")
 
 def benchmark_portals(count: int, reports: int) -> list[ScenarioPortal]:
     """`count` portals, each with one column of `reports` distinct reports (10 per page)."""
-    portals = []
-    for index in range(count):
-        name = f"基准{index:03d}县人民政府"
-        docs = [report(name, 2000 + n, slug=f"r{n:03d}", published=f"{2001 + n}-01-15")
-                for n in range(reports)]
-        content = PortalContent(f"bench{index:03d}", name, f"{110101 + index:06d}",
-                                columns=[Column("政府信息公开年报", docs)])
-        portals.append(ScenarioPortal("classic", content))
-    return portals
+    return many_classic_portals(count, reports, name="基准{:03d}县人民政府", id_prefix="bench",
+                                first_year=2000)
 
 
 def final_stats(log: str) -> dict:

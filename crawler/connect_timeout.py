@@ -36,7 +36,7 @@ class _ConnectTimeoutAgent(_ScrapyAgent):
 class ConnectTimeoutHTTPDownloadHandler(HTTP11DownloadHandler):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.connect_timeout = crawler.settings.getfloat("DOWNLOAD_CONNECT_TIMEOUT", 10.0)
+        self.connect_timeout = crawler.settings.getfloat("DOWNLOAD_CONNECT_TIMEOUT")
 
     async def download_request(self, request: Request) -> Response:
         agent = _ConnectTimeoutAgent(

@@ -54,9 +54,9 @@ class DeadHostMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         settings = crawler.settings
-        self.first_contact_timeout = settings.getfloat("FIRST_CONTACT_TIMEOUT", 20.0)
-        self.failures_to_dead = settings.getint("DEAD_HOST_FAILURES", 2)
-        self.retry_after = settings.getfloat("DEAD_HOST_RETRY_AFTER", 600.0)
+        self.first_contact_timeout = settings.getfloat("FIRST_CONTACT_TIMEOUT")
+        self.failures_to_dead = settings.getint("DEAD_HOST_FAILURES")
+        self.retry_after = settings.getfloat("DEAD_HOST_RETRY_AFTER")
         self.no_response = tuple(load_object(path) if isinstance(path, str) else path
                                  for path in settings.getlist("RETRY_EXCEPTIONS"))
         self.answered: set[str] = set()

@@ -61,7 +61,7 @@ def reports_of(summary: Any) -> int:
 class CrawlProgress:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.interval = crawler.settings.getfloat("PROGRESS_INTERVAL", 60.0)
+        self.interval = crawler.settings.getfloat("PROGRESS_INTERVAL")
         self.distributed = bool(crawler.settings.get("REDIS_URL"))
         self.started: dict[str, float] = {}  # portal id -> first request seen
         self.finished: set[str] = set()
@@ -77,7 +77,7 @@ class CrawlProgress:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlProgress:
-        if not crawler.settings.getfloat("PROGRESS_INTERVAL", 60.0):
+        if not crawler.settings.getfloat("PROGRESS_INTERVAL"):
             raise NotConfigured
         return cls(crawler)
 

@@ -94,6 +94,24 @@ def standard_portal(portal_id: str, name: str, code: str, family: str, *, years:
     return ScenarioPortal(family, PortalContent(portal_id, name, code, encoding, columns))
 
 
+def many_classic_portals(count: int, reports: int, *, name: str, id_prefix: str,
+                         first_year: int) -> list[ScenarioPortal]:
+    """`count` classic-family portals, each with one 年报 column of `reports` distinct
+    reports from `first_year` on (10 per list page): the benchmarks' crawl load.
+
+    `name` is a format string taking the portal's index, e.g. "基准{:03d}县人民政府".
+    """
+    portals = []
+    for index in range(count):
+        org = name.format(index)
+        docs = [report(org, first_year + n, slug=f"r{n:03d}", published=f"{first_year + n + 1}-01-15")
+                for n in range(reports)]
+        content = PortalContent(f"{id_prefix}{index:04d}", org, f"{110101 + index:06d}",
+                                columns=[Column("政府信息公开年报", docs)])
+        portals.append(ScenarioPortal("classic", content))
+    return portals
+
+
 def fixture() -> list[ScenarioPortal]:
     """Every trap in one set: the test suite and the demo crawl this."""
     county = "清河县人民政府"

@@ -41,8 +41,8 @@ class StreamArchiveClient:
         self.crawler = crawler
         self.path = settings.get("REDIS_URL")  # named like ArchiveWorkers.path, for the logs
         self.keys = RunKeys(settings.get("RUN_ID") or "default")
-        self.max_entries = settings.getint("STREAM_MAX_ENTRIES", 1000)
-        self.max_bytes = int(settings.getfloat("STREAM_MAX_MB", 256) * 2**20)
+        self.max_entries = settings.getint("STREAM_MAX_ENTRIES")
+        self.max_bytes = int(settings.getfloat("STREAM_MAX_MB") * 2**20)
         self.server: Any = None
         self.waited_seconds = 0.0  # time records spent waiting on a full stream
         crawler.signals.connect(self.on_item_scraped, signal=signals.item_scraped)

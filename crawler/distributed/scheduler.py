@@ -86,10 +86,10 @@ class LeasedPortalScheduler:
         settings = crawler.settings
         self.redis_url = settings.get("REDIS_URL")
         self.keys = RunKeys(settings.get("RUN_ID") or "default")
-        self.lease_seconds = settings.getfloat("LEASE_SECONDS", 30.0)
-        per_host = max(1, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 2))
+        self.lease_seconds = settings.getfloat("LEASE_SECONDS")
+        per_host = max(1, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
         self.capacity = settings.getint("PORTALS_PER_WORKER") or max(
-            1, settings.getint("CONCURRENT_REQUESTS", 16) // per_host)
+            1, settings.getint("CONCURRENT_REQUESTS") // per_host)
         self.worker = worker_name()
         self.owned: dict[str, float] = {}  # portal id -> when this worker took it
         self.handed: dict[Request, tuple[str, bytes]] = {}
