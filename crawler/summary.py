@@ -89,10 +89,12 @@ class PortalSummary:
             self.error_messages.append(message)
 
     def columns(self) -> list[dict]:
-        """Each column's declared total (None: unstated) and how many documents it listed."""
+        """Each column's declared total (None: unstated) and how many documents it listed,
+        ordered by URL: the order columns are first reached in depends on which answer
+        comes back first, and the summary must read the same on every run and machine."""
         return [
             {"url": url, "declared": declared, "listed": len(listed), "rendered": rendered}
-            for url, (declared, listed, rendered) in self.column_counts.items()
+            for url, (declared, listed, rendered) in sorted(self.column_counts.items())
         ]
 
     def short_columns(self) -> list[dict]:
@@ -122,6 +124,7 @@ class PortalSummary:
     def as_dict(self) -> dict:
         summary = asdict(self)
         del summary["column_counts"]
+        summary["rejected_links"] = sorted(self.rejected_links, key=lambda link: link["url"])
         return {**summary, "columns": self.columns(), "short_columns": len(self.short_columns())}
 
 

@@ -174,6 +174,22 @@ def test_summary_flags_columns_that_listed_fewer_than_declared():
     json.dumps(row)  # stored as JSON
 
 
+def test_summary_reads_the_same_whatever_order_its_events_arrived_in():
+    """Concurrent answers (and distributed workers) reach columns and look-alikes in any
+    order; the stored summary of one portal must not depend on it."""
+    entries = [ListEntry(f"{BASE_URL}/d{i}.html", "t", "2024-01-01") for i in range(3)]
+    ledger = ColumnLedger()
+    events = [ledger.note("p", f"/{name}/", None, entries, context={}) for name in ("jyj", "cgz")]
+    events += [CrawlEvent("p", "rejected", f"/{n}.html", detail="yearbook", title=n) for n in "zab"]
+    forward, backward = PortalSummary("p"), PortalSummary("p")
+    for event in events:
+        forward.add_event(event)
+    for event in reversed(events):
+        backward.add_event(event)
+    assert forward.as_dict() == backward.as_dict()
+    assert [c["url"] for c in forward.as_dict()["columns"]] == ["/cgz/", "/jyj/"]
+
+
 def test_an_adapter_missing_part_of_the_contract_cannot_be_made():
     from crawler.adapters.base import ListAdapter
 

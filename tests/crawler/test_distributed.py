@@ -90,7 +90,6 @@ def summaries(db: Path, run_id: int) -> dict[str, dict]:
     for portal_id, raw in rows:
         summary = json.loads(raw)
         summary["error_messages"] = sorted(summary["error_messages"])
-        summary["rejected_links"] = sorted(summary["rejected_links"], key=json.dumps)
         result[portal_id] = summary
     return result
 
