@@ -34,8 +34,14 @@ class ParseFunction(Protocol):
 
 @dataclass(frozen=True)
 class ParseLimits:
-    seconds: float  # wall time of one parse
+    seconds: float | None  # wall time of one parse (None = unlimited)
     memory: int  # address space of the parse process, bytes (0 = unlimited)
+
+
+# What the crawl and the command line parse under unless told otherwise: OCR of a long
+# scanned report takes minutes; LibreOffice and tesseract run inside the same budget.
+DEFAULT_PARSE_LIMITS = ParseLimits(seconds=300.0, memory=3 * 1024**3)
+NO_PARSE_LIMITS = ParseLimits(seconds=None, memory=0)
 
 
 def die_with_parent() -> None:
@@ -107,6 +113,13 @@ class BoundedParser:
             self._kill()
             cause = f"signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"exit {exitcode}"
             return Parsed("parse_error", f"parser process died ({cause}; memory limit?)", None, None)
+
+    def interrupt(self) -> None:
+        """Kill a parse in progress from another thread: the thread waiting on it gets a
+        parse_error at once and replaces the worker if it parses again."""
+        process = self._process
+        if process is not None:
+            process.kill()
 
     def _kill(self) -> None:
         if self._process is not None:

@@ -1,9 +1,9 @@
-"""Reparse on every core: worker processes parse stored bodies, this process writes.
+"""Reparse on every core: bounded parse processes read stored bodies, this process writes.
 
 Parsing costs tens of milliseconds per report (seconds for an OCR'd scan) and writing a
-report a few, so the workers read each version's body from their own connection and
-parse it, and the process that owns the archive stores each parse as it arrives, one
-transaction per version. A reparse stopped at any point (Ctrl-C, kill) has stored every
+report a few, so each worker parses in a process of its own, under the same time and
+memory limits as the crawl's parses, and the process that owns the archive stores each
+parse as it arrives, one transaction per version. A reparse stopped at any point (Ctrl-C, kill) has stored every
 version it acknowledged, and running it again resumes: the default work list is the
 versions with no parse by this PARSER_VERSION; an `--all` pass records where it started
 (`archive_meta`, key `reparse_all`) and skips the versions it has parsed since.
@@ -12,17 +12,19 @@ versions with no parse by this PARSER_VERSION; an `--all` pass records where it 
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
+import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 import sqlite_utils
 
 from archive import reports, summaries
 from archive.parse_stage import Parsed, parse_body
+from archive.parse_worker import BoundedParser, ParseFunction, ParseLimits
 from parsers.version import PARSER_VERSION
 
 RESUME_KEY = "reparse_all"
@@ -92,45 +94,50 @@ def store(db: sqlite_utils.Database, version: dict, parsed: Parsed) -> None:
     summaries.refresh_document(db, version["document_id"])
 
 
-# -- in each worker process ---------------------------------------------------------------
-_db: sqlite_utils.Database | None = None
+def parse_in_workers(path: str, todo: list[dict], workers: int, limits: ParseLimits,
+                     parse: ParseFunction = parse_body) -> Iterator[tuple[dict, Parsed]]:
+    """Parses of `todo`, in completion order, by `workers` bounded parse processes.
 
+    A stored body is what a hostile page sent: reparsing it gets the crawl's protection,
+    a process of its own under `limits` (archive.parse_worker) that is killed when it
+    overruns, so one bomb costs one parse_error, never a hung or swapped-out reparse.
+    Each thread here reads bodies through its own connection and waits on its process.
+    """
+    local = threading.local()
+    opened: list[tuple[sqlite_utils.Database, BoundedParser]] = []
 
-def _open(path: str) -> None:
-    global _db
-    _db = sqlite_utils.Database(path)
-    _db.execute("PRAGMA busy_timeout = 30000")
+    def parse_one(version: dict) -> Parsed:
+        if not hasattr(local, "worker"):
+            db = sqlite_utils.Database(sqlite3.connect(path, check_same_thread=False))
+            db.execute("PRAGMA busy_timeout = 30000")
+            local.worker = (db, BoundedParser(limits, parse))
+            opened.append(local.worker)
+        db, bounded = local.worker
+        return reports.parse_version(db, version, bounded)
 
-
-def _parse(version: dict) -> Parsed:
-    assert _db is not None
-    return reports.parse_version(
-        _db, version, lambda b, f, c, u: parse_body(b, filename=f, content_type=c, url=u)
-    )
-
-
-def parse_in_workers(path: str, todo: list[dict], workers: int) -> Iterator[tuple[dict, Parsed]]:
-    """Parses of `todo`, in completion order, from `workers` processes (a bounded queue)."""
-    # spawn, not fork: a forked child would inherit this process's open SQLite connection
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, context, initializer=_open, initargs=(path,)) as pool:
-        pending: dict[Future, dict] = {}
-        queue = iter(todo)
-        try:
-            while True:
-                while len(pending) < workers * 4:
-                    version = next(queue, None)
-                    if version is None:
-                        break
-                    pending[pool.submit(_parse, version)] = version
-                if not pending:
-                    return
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    yield pending.pop(future), future.result()
-        finally:
-            for future in pending:
-                future.cancel()
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="zfxxgk-reparse")
+    pending: dict[Future, dict] = {}
+    queue = iter(todo)
+    try:
+        while True:
+            while len(pending) < workers * 4:
+                version = next(queue, None)
+                if version is None:
+                    break
+                pending[pool.submit(parse_one, version)] = version
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield pending.pop(future), future.result()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for _, bounded in opened:
+            bounded.interrupt()  # stopped early: the parses under way are not wanted
+        pool.shutdown(wait=True)
+        for db, bounded in opened:
+            bounded.close()
+            db.close()
 
 
 def default_workers() -> int:

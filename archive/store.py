@@ -28,7 +28,7 @@ from archive import blobs, documents, fetch_log, reports, runs, summaries, versi
 from archive import reparse as reparse_pool
 from archive.migrations import ArchiveError, check_identity, migrate
 from archive.parse_stage import Parsed, parse_body
-from archive.parse_worker import BoundedParser, ParseLimits
+from archive.parse_worker import NO_PARSE_LIMITS, BoundedParser, ParseLimits
 from archive.records import FetchRecord, RecordOutcome
 from archive.reparse import ReparseStats
 from archive.versioning import Decision, Known
@@ -42,6 +42,7 @@ class Archive:
         self.db = db
         self.path = path
         # With limits, parses run in a killable worker process (the crawl); without, here.
+        self.parse_limits = parse_limits
         self._bounded = BoundedParser(parse_limits) if parse_limits else None
 
     @classmethod
@@ -257,13 +258,15 @@ class Archive:
         `all_versions` re-reads every version whatever parsed it, for a parser changed
         without a version bump (a developer's tree); the new rows carry the same version.
         Adds report rows; older parses stay (views read the newest one per version).
-        `workers` > 1 parses in that many processes (see archive.reparse); stopped
+        `workers` > 1 parses in that many processes (see archive.reparse), under the
+        archive's `parse_limits` as a crawl's parses are; stopped
         half-way, the next call resumes. `progress` is called after every version.
         """
         todo, resumed = reparse_pool.work_list(self.db, all_versions=all_versions)
         stats = ReparseStats(total=len(todo), resumed=resumed)
         if workers > 1 and len(todo) > 1:
-            parses = reparse_pool.parse_in_workers(self.path, todo, workers)
+            parses = reparse_pool.parse_in_workers(self.path, todo, workers,
+                                                   self.parse_limits or NO_PARSE_LIMITS)
         else:
             parses = (
                 (version, reports.parse_version(self.db, version, self._parse)) for version in todo

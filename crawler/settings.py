@@ -7,6 +7,7 @@ being a good citizen. Tests and the offline demo lower the delays with ``-s`` ov
 loopback only.
 """
 
+from archive.parse_worker import DEFAULT_PARSE_LIMITS
 from crawler.identity import user_agent
 
 BOT_NAME = "zfxxgk"
@@ -190,10 +191,11 @@ ARCHIVE_PROCESSES = 2
 # Each archive process stores a fetch first, then parses it in a worker process of its own
 # under these limits (archive/parse_worker.py): a parse that overruns is killed and recorded
 # as a parse_error of the stored version (`zfxxgk reparse` tries again), never re-fetched.
-PARSE_TIMEOUT = 300.0  # seconds; OCR of a long scanned report takes minutes
+# The archive's defaults, which `zfxxgk reparse` and `ingest` use too.
+PARSE_TIMEOUT = DEFAULT_PARSE_LIMITS.seconds  # seconds; OCR of a long scanned report takes minutes
 # Address space of a parse worker (RLIMIT_AS, bytes; 0 = no limit), inherited by the
 # converters it starts (LibreOffice, tesseract).
-PARSE_MEMORY_LIMIT = 3 * 1024**3
+PARSE_MEMORY_LIMIT = DEFAULT_PARSE_LIMITS.memory
 
 # -- Rendering fallback (crawler.rendering) ------------------------------------------
 # A column that listed fewer documents than it declares gets one render in headless

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli.commands import open_archive
+from cli.commands import add_parse_limit_arguments, open_archive, parse_limits
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("archive", help="archive file (created if missing)")
     parser.add_argument("--redis", required=True, metavar="URL", help="redis://host:port/db")
     parser.add_argument("--run", required=True, help="the run id the workers were started with")
+    add_parse_limit_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from crawler.distributed.writer import ArchiveWriter
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    archive = open_archive(args.archive, "archive-writer", create=True)  # like a crawl, it may start one
+    archive = open_archive(args.archive, "archive-writer", create=True, limits=parse_limits(args))  # like a crawl, it may start one
     if archive is None:
         return 1
     with archive:

@@ -15,7 +15,7 @@ from pathlib import Path
 from archive.records import FetchRecord
 from archive.report_layout import describe_failure
 from archive.store import Archive
-from cli.commands import open_archive
+from cli.commands import add_parse_limit_arguments, open_archive, parse_limits
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,6 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--url",
         help="the URL the document was published at (one FILE only); default: its file:// URI",
     )
+    add_parse_limit_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         print("zfxxgk ingest: --url applies to exactly one FILE", file=sys.stderr)
         return 2
     failures = 0
-    archive = open_archive(args.archive, "ingest", create=True)
+    archive = open_archive(args.archive, "ingest", create=True, limits=parse_limits(args))
     if archive is None:
         return 1
     with archive:

@@ -16,7 +16,7 @@ import sys
 import time
 
 from archive.reparse import ReparseStats, default_workers
-from cli.commands import open_archive
+from cli.commands import add_parse_limit_arguments, open_archive, parse_limits
 from parsers.version import PARSER_VERSION
 
 PROGRESS_EVERY_SECONDS = 2.0
@@ -43,6 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=default_workers(),
         help="parser processes (default: one per core, here %(default)s)",
     )
+    add_parse_limit_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -84,7 +85,7 @@ def _duration(seconds: float) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    archive = open_archive(args.archive, "reparse")
+    archive = open_archive(args.archive, "reparse", limits=parse_limits(args))
     if archive is None:
         return 1
     progress = Progress()
