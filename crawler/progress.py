@@ -26,6 +26,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
 from crawler.adapters.base import CONTEXT_META_KEY
+from crawler.dead_hosts import DeadHosts
 
 logger = logging.getLogger("zfxxgk.progress")
 
@@ -116,14 +117,9 @@ class CrawlProgress:
                 f"{versions}{summary.errors} errors, {seconds:.0f} s")
 
     def busy_portals(self) -> set[str]:
-        from crawler.dead_hosts import DeadHostMiddleware
-
         engine = self.crawler.engine
         busy = {portal_of(r) for r in engine._slot.inprogress} if engine._slot else set()
-        for middleware in engine.downloader.middleware.middlewares:
-            if isinstance(middleware, DeadHostMiddleware):
-                busy |= {portal_of(r) for requests in middleware.set_aside.values() for r in requests}
-        return busy
+        return busy | {portal_of(r) for r in DeadHosts.of(self.crawler).aside_requests()}
 
     def check_finished(self, *, final: bool = False) -> None:
         scheduler = self.crawler.engine._slot.scheduler if self.crawler.engine._slot else None
