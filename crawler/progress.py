@@ -4,8 +4,8 @@
     progress: 12.4 pages/s; portals 37 done, 212 active, 2584 waiting; 6 dead hosts set aside
 
 A portal is finished when nothing of it is queued (the scheduler counts per portal:
-`PortalCountingScheduler`), in flight in the engine, or set aside by the dead-host
-middleware. Reports are the portal's report pages and attachments fetched (200 or 304),
+`PortalCountingScheduler`), in flight in the engine, or set aside for its dead host's
+second try (`crawler.dead_hosts`). Reports are the portal's report pages and attachments fetched (200 or 304),
 new versions what the archive stored as new. In a distributed run the worker's status line
 adds every worker's rate and the stream's backlog; the per-portal lines with the archive's
 counts are printed by the archive writer, which alone knows them.

@@ -249,8 +249,10 @@ RUN_ID = None
 # requests to a host in the whole cluster). Its lease lasts this long without renewal
 # (renewed every third of it): a dead worker's portals move on after at most this.
 LEASE_SECONDS = 30.0
-# Portals a worker holds at once; unset = CONCURRENT_REQUESTS // CONCURRENT_REQUESTS_PER_DOMAIN,
-# enough to keep every download slot of the worker busy.
+# Portals a worker holds at once, at most; unset = CONCURRENT_REQUESTS //
+# CONCURRENT_REQUESTS_PER_DOMAIN, enough to keep every download slot of the worker busy. A
+# worker holds no more than its fair share either: the run's unfinished portals divided by
+# the workers with a fresh heartbeat (so 2 workers of a 200-portal run take 100 each).
 PORTALS_PER_WORKER = None
 # Backpressure: workers wait while the stream to the writer holds this many unrecorded
 # entries or bytes (bodies included), so a slow writer slows the crawl instead of filling
