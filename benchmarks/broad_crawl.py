@@ -358,13 +358,14 @@ def main() -> int:
                       f"{stats.get('zfxxgk/dead_hosts_given_up', 0)} given up; request-seconds spent "
                       f"waiting on them {stats.get('zfxxgk/dead_host_seconds_lost', 0):.0f} (of "
                       f"{project.CONCURRENT_REQUESTS} slots x {stats['elapsed_time_seconds']:.0f} s)")
+            if "polite" in args.phases and cpu_rate is not None:  # the ceiling needs both
                 registry_size = len(load_registry())
                 total = registry_size * REQUESTS_PER_PORTAL
                 per_cpu_s = stats["response_received_count"] / polite_cpu
                 registry_ceiling = politeness_ceiling(assign_behaviours(registry_size, seed=1),
                                                       project.CONCURRENT_REQUESTS)
-                at = min(registry_ceiling, cpu_rate) if cpu_rate is not None else registry_ceiling
-                projected = max(total / at, REQUESTS_PER_PORTAL * mean_delay())
+                projected = max(total / min(registry_ceiling, cpu_rate),
+                                REQUESTS_PER_PORTAL * mean_delay())
                 print(f"projected monthly crawl of the bundled registry ({registry_size} portals x "
                       f"{REQUESTS_PER_PORTAL} requests = {total} requests): {projected / 3600:.1f} h "
                       f"on this machine at the ceiling (target <= 12 h; CPU: {per_cpu_s:.1f} pages "
