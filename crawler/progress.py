@@ -4,8 +4,8 @@
     progress: 12.4 pages/s; portals 37 done, 212 active, 2584 waiting; 6 dead hosts set aside
 
 A portal is finished when nothing of it is queued (the scheduler counts per portal:
-`PortalCountingScheduler`), in flight in the engine, or set aside by the dead-host
-middleware. Reports are the portal's report pages and attachments fetched (200 or 304),
+`PortalCountingScheduler`), in flight in the engine, or set aside for its dead host's
+second try (`crawler.dead_hosts`). Reports are the portal's report pages and attachments fetched (200 or 304),
 new versions what the archive stored as new. In a distributed run the worker's status line
 adds every worker's rate and the stream's backlog; the per-portal lines with the archive's
 counts are printed by the archive writer, which alone knows them.
@@ -26,6 +26,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
 from crawler.adapters.base import CONTEXT_META_KEY
+from crawler.dead_hosts import DeadHosts
 
 logger = logging.getLogger("zfxxgk.progress")
 
@@ -116,14 +117,9 @@ class CrawlProgress:
                 f"{versions}{summary.errors} errors, {seconds:.0f} s")
 
     def busy_portals(self) -> set[str]:
-        from crawler.dead_hosts import DeadHostMiddleware
-
         engine = self.crawler.engine
         busy = {portal_of(r) for r in engine._slot.inprogress} if engine._slot else set()
-        for middleware in engine.downloader.middleware.middlewares:
-            if isinstance(middleware, DeadHostMiddleware):
-                busy |= {portal_of(r) for requests in middleware.set_aside.values() for r in requests}
-        return busy
+        return busy | {portal_of(r) for r in DeadHosts.of(self.crawler).aside_requests()}
 
     def check_finished(self, *, final: bool = False) -> None:
         scheduler = self.crawler.engine._slot.scheduler if self.crawler.engine._slot else None

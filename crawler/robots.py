@@ -4,10 +4,13 @@ Scrapy's RobotsTxtMiddleware treats a robots.txt it could not download (timeout,
 connection) as "everything allowed", so a host that is slow for a moment, or a crawl that
 is shutting down, gets its disallowed pages fetched. Here a robots.txt that cannot be
 fetched, or answers 5xx, holds that host's requests back: it is asked for again after
-``ROBOTSTXT_RETRY_DELAY`` seconds, up to ``ROBOTSTXT_RETRY_TIMES`` more times. A host whose robots.txt never comes
-is given up on for the run: one log line with the reason, its requests refused with
-`HostUnreachable` (the spider puts the reason into the portal's summary). A robots.txt
-answered 4xx means no rules, as RFC 9309 says.
+``ROBOTSTXT_RETRY_DELAY`` seconds, up to ``ROBOTSTXT_RETRY_TIMES`` more times. Whether the
+host is dead is not decided here but by `crawler.dead_hosts.DeadHosts`, which every
+failure is reported to: a host that never answered is set aside after DEAD_HOST_FAILURES
+failures (the requests waiting for its robots.txt with it) and tried again later; a host
+whose robots.txt never comes, or fails on its second try, is given up on for the run (one
+log line with the reason, its requests refused with `HostUnreachable`, which the spider
+puts into the portal's summary). A robots.txt answered 4xx means no rules, as RFC 9309 says.
 
 Scrapy's middleware also lets requests through unchecked when several wait for the same
 robots.txt at once (all but the first get None from the shared Deferred): the cause of a
@@ -18,7 +21,6 @@ before the robots.txt answer arrives. Waiters here share an asyncio future inste
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Any
 
 from scrapy import Request
@@ -30,25 +32,10 @@ from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 
+from crawler.dead_hosts import DeadHosts, HostUnreachable, describe
 from crawler.scope import OutOfScope
 
-logger = logging.getLogger(__name__)
-
 UNREACHABLE = object()  # what waiters on a failed robots.txt download are told
-
-
-class HostUnreachable(IgnoreRequest):
-    """A request for a host given up on this run; `reason` says why (for the summary)."""
-
-    def __init__(self, reason: str, url: str) -> None:
-        super().__init__(f"host unreachable ({reason}): {url}")
-        self.reason = reason
-
-
-def describe(exc: BaseException) -> str:
-    """A reason a user can read: the exception's own message, without its module path."""
-    message = str(exc).strip() or type(exc).__name__
-    return message.rstrip(".")
 
 
 class PatientRobotsTxtMiddleware(RobotsTxtMiddleware):
@@ -59,16 +46,14 @@ class PatientRobotsTxtMiddleware(RobotsTxtMiddleware):
         self.retry_times = crawler.settings.getint("ROBOTSTXT_RETRY_TIMES")
         self.retry_delay = crawler.settings.getfloat("ROBOTSTXT_RETRY_DELAY")
         self.last_error: dict[str, str] = {}
-        self.dead: dict[str, str] = {}  # netloc -> why it was given up on
+        self.hosts = DeadHosts.of(crawler)
 
     async def process_request(self, request: Request, spider: Any = None) -> None:
         if request.meta.get("dont_obey_robotstxt"):
             return
         if urlparse_cached(request).scheme not in ("http", "https"):
             return  # no robots.txt to ask; the scope gate refuses these
-        netloc = urlparse_cached(request).netloc
-        if netloc in self.dead:
-            raise HostUnreachable(self.dead[netloc], request.url)
+        self.hosts.hold(request)  # given up (refused) or set aside (kept for later)
         self.process_request_2(await self.robot_parser(request), request)
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
@@ -78,18 +63,15 @@ class PatientRobotsTxtMiddleware(RobotsTxtMiddleware):
                 if not self.crawler.crawling:
                     raise IgnoreRequest(f"crawl stopping before robots.txt of {netloc} was read")
                 await asyncio.sleep(self.retry_delay)
-            if netloc in self.dead:
-                break
             parser = await self.fetched(request, netloc)
             if parser is not UNREACHABLE:
                 return parser
-        reason = self.dead.get(netloc) or f"robots.txt: {self.last_error.get(netloc, 'not answered')}"
-        if netloc not in self.dead:
-            self.dead[netloc] = reason
-            logger.warning("giving up on host %s for this run: %s (after %d attempts)",
-                           netloc, reason, self.retry_times + 1)
-            self._stats.inc_value("robotstxt/host_unreachable")
-        raise HostUnreachable(reason, request.url)
+            # The failure was reported to DeadHosts on its way here: the host may be set
+            # aside now, with this request, or given up.
+            self.hosts.hold(request)
+        self.hosts.give_up(netloc, f"robots.txt: {self.last_error.get(netloc, 'not answered')}")
+        self._stats.inc_value("robotstxt/host_unreachable")
+        raise HostUnreachable(self.hosts.given_up[netloc], request.url)
 
     async def fetched(self, request: Request, netloc: str) -> Any:
         """The host's parser, downloading robots.txt once for all waiting requests."""

@@ -30,7 +30,8 @@ ADDONS = {"crawler.identity.ContactAddon": 0, "crawler.distributed.addon.Distrib
 ROBOTSTXT_OBEY = True
 # A robots.txt that cannot be fetched (timeout, 5xx) holds its host's requests back and is
 # asked for again this many times, this many seconds apart; then the host is given up on
-# for the run, with the reason in its portal's summary (crawler/robots.py).
+# for the run, with the reason in its portal's summary (crawler/robots.py). A host that
+# never answered at all is set aside sooner, as a dead host (DEAD_HOST_* below).
 ROBOTSTXT_RETRY_TIMES = 3
 ROBOTSTXT_RETRY_DELAY = 20.0
 # CONCURRENT_REQUESTS (across all portals) is set for a broad crawl below.
@@ -159,11 +160,14 @@ DOWNLOAD_HANDLERS = {
     "file": None, "data": None, "s3": None, "ftp": None,
 }
 DOWNLOAD_CONNECT_TIMEOUT = 10
-# Dead hosts (crawler/dead_hosts.py): until a host has answered once, a request to it may
-# take FIRST_CONTACT_TIMEOUT (robots.txt and a homepage are small); a host that never
-# answered and failed DEAD_HOST_FAILURES times (its robots.txt and homepage) is set aside
-# and tried once more after DEAD_HOST_RETRY_AFTER s, or when the crawl has nothing else to
-# do; failing again, it is given up for the run (an error of its portal).
+# Dead hosts (crawler/dead_hosts.py, one owner for the robots.txt fetch and every other
+# request): until a host has answered once, a request to it may take FIRST_CONTACT_TIMEOUT
+# (robots.txt and a homepage are small); a host that never answered and failed
+# DEAD_HOST_FAILURES times without a response (its robots.txt, twice) is set aside with
+# every request waiting for it, and tried once more after DEAD_HOST_RETRY_AFTER s, or when
+# the crawl has nothing else to do; failing again (once), it is given up for the run (one
+# log line, and an error of its portal with the reason). In a distributed run the portal
+# goes back to the run's queue until then, and any worker tries it again.
 FIRST_CONTACT_TIMEOUT = 20
 DEAD_HOST_FAILURES = 2
 DEAD_HOST_RETRY_AFTER = 600
@@ -247,8 +251,10 @@ RUN_ID = None
 # requests to a host in the whole cluster). Its lease lasts this long without renewal
 # (renewed every third of it): a dead worker's portals move on after at most this.
 LEASE_SECONDS = 30.0
-# Portals a worker holds at once; unset = CONCURRENT_REQUESTS // CONCURRENT_REQUESTS_PER_DOMAIN,
-# enough to keep every download slot of the worker busy.
+# Portals a worker holds at once, at most; unset = CONCURRENT_REQUESTS //
+# CONCURRENT_REQUESTS_PER_DOMAIN, enough to keep every download slot of the worker busy. A
+# worker holds no more than its fair share either: the run's unfinished portals divided by
+# the workers with a fresh heartbeat (so 2 workers of a 200-portal run take 100 each).
 PORTALS_PER_WORKER = None
 # Backpressure: workers wait while the stream to the writer holds this many unrecorded
 # entries or bytes (bodies included), so a slow writer slows the crawl instead of filling

@@ -54,6 +54,10 @@ class ManyHostsServer:
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.servers: list[asyncio.base_events.Server] = []
         self.served: list[tuple[float, str]] = []  # (time.monotonic(), portal id) per response
+        # The loop keeps only weak references to tasks: a connection left hanging on purpose
+        # (a host that never answers) would be collected, and its socket closed, within
+        # seconds, making a dead host look like one that closes the connection.
+        self.connections: set[asyncio.Task] = set()
 
     @staticmethod
     def free_port(address: str) -> int:
@@ -87,6 +91,8 @@ class ManyHostsServer:
     async def _connection(self, portal_id: str, reader: asyncio.StreamReader,
                           writer: asyncio.StreamWriter) -> None:
         behaviour = self.behaviours[portal_id]
+        task = asyncio.current_task()
+        self.connections.add(task)
         try:
             if behaviour.kind == RESET:
                 sock = writer.get_extra_info("socket")
@@ -113,6 +119,7 @@ class ManyHostsServer:
                 asyncio.CancelledError):
             pass
         finally:
+            self.connections.discard(task)
             writer.close()
 
     @staticmethod

@@ -16,7 +16,8 @@ import redis
 from crawler.registry import Portal
 
 # Keys with a portal id in them; the others are single keys of the run.
-PORTAL_KEYS = ("queue", "inflight", "lease", "started", "rechecked")
+PORTAL_KEYS = ("queue", "inflight", "lease", "started", "rechecked", "aside", "aside_hosts",
+               "retry_hosts")
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,14 @@ class RunKeys:
     @property
     def done(self) -> str:  # set: portal ids whose every request was handled
         return self.key("done")
+
+    @property
+    def deferred(self) -> str:  # sorted set: portal id -> when its dead host's second try is due
+        return self.key("deferred")
+
+    @property
+    def alive(self) -> str:  # sorted set: worker -> its last heartbeat (unix time)
+        return self.key("alive")
 
     @property
     def dupefilter(self) -> str:  # scrapy-redis request fingerprints of the run
@@ -138,6 +147,7 @@ def progress(server: redis.Redis, keys: RunKeys) -> dict[str, Any]:
     pipe.llen(keys.waiting)
     pipe.xlen(keys.stream)
     pipe.hget(keys.meta, "total")
-    done, active, waiting, backlog, total = pipe.execute()
+    pipe.zcard(keys.deferred)
+    done, active, waiting, backlog, total, deferred = pipe.execute()
     return {"done": done, "active": active, "waiting": waiting, "backlog": backlog,
-            "total": int(total or 0)}
+            "total": int(total or 0), "deferred": deferred}

@@ -16,13 +16,25 @@ lost between the two.
 
 A portal whose queue is empty and which has nothing in flight is finished: the worker
 first asks once for the archived documents of the portal that no page linked in this run
-(as the single-machine crawl does at the end), then marks the portal done.
+(as the single-machine crawl does at the end), then marks the portal done. Unless a dead
+host's requests of it are set aside (this scheduler is the `AsideStore` of
+`crawler.dead_hosts`: they wait in the run's Redis, not in the worker): then the portal is
+handed back to the run, deferred until DEAD_HOST_RETRY_AFTER after its host was set aside,
+and whichever worker takes it then (or sooner, having nothing else to do) tries the host
+a second and last time.
+
+Fair shares: a worker holds at most its share of the run's unfinished portals (those
+waiting, active and deferred, divided by the workers whose heartbeat is fresh), and never
+more than PORTALS_PER_WORKER; a worker that joins later gets the waiting portals the
+others leave to it as their shares shrink. Every worker counts itself before it takes
+its first portal.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import os
 import socket
 import time
@@ -36,6 +48,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import Base as RedisQueue
 
 from crawler.adapters.base import CONTEXT_META_KEY
+from crawler.dead_hosts import DeadHosts, aside_copy
 from crawler.distributed.lease import PortalLeases
 from crawler.distributed.run import (
     RunKeys,
@@ -51,6 +64,7 @@ logger = logging.getLogger(__name__)
 
 INFLIGHT_META = "_zfxxgk_inflight"  # the queue entry a request was taken from
 SEED_WAIT_SECONDS = 60  # another process is seeding the run: wait this long for it
+SHARE_SECONDS = 1.0  # how long a computed fair share is used before it is asked again
 
 # Sent when this worker finished a portal: portal_id, seconds (since it took the portal).
 portal_finished = object()
@@ -95,7 +109,11 @@ class LeasedPortalScheduler:
         self.handed: dict[Request, tuple[str, bytes]] = {}
         self._turn = 0  # round-robin position over the owned portals
         self._orphans_checked = 0.0
+        self._deferred_checked = 0.0
+        self._share: tuple[float, int] = (0.0, 0)  # (when, how many portals) of the fair share
         self._renewer: asyncio.Task | None = None
+        self.dead_hosts = DeadHosts.of(crawler)
+        self.dead_hosts.store = self  # a dead host's requests wait in the run, not here
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LeasedPortalScheduler:
@@ -121,6 +139,7 @@ class LeasedPortalScheduler:
             time.sleep(0.2)
         spider.use_run(run_portals(self.server, self.keys), run_years(self.server, self.keys))
         self.portals = {portal.id: portal for portal in spider.portals}
+        self.server.zadd(self.keys.alive, {self.worker: time.time()})
         self._renewer = asyncio.get_running_loop().create_task(self._renew_forever())
         logger.info("worker %s of run %s (%s), up to %d portals at a time", self.worker,
                     self.keys.run_id, self.redis_url, self.capacity)
@@ -128,6 +147,7 @@ class LeasedPortalScheduler:
     def close(self, reason: str) -> None:
         if self._renewer is not None:
             self._renewer.cancel()
+        self.server.zrem(self.keys.alive, self.worker)
         # Finished portals are done; the others stay leased until the lease runs out, so a
         # stopped worker's portals are taken over by the others (or by this one, restarted).
         self.server.close()
@@ -186,10 +206,32 @@ class LeasedPortalScheduler:
             if self.server.llen(self.keys.key("queue", portal_id)) == 0:
                 self._portal_drained(portal_id)
 
+    # -- dead hosts (the AsideStore of crawler.dead_hosts) -------------------------------------
+    def keep(self, host: str, request: Request) -> None:
+        """A request of a dead host waits in the run for the host's second try."""
+        portal_id = portal_of(request)
+        copy = aside_copy(request)
+        copy.meta.pop(INFLIGHT_META, None)
+        pipe = self.server.pipeline(transaction=True)
+        pipe.rpush(self.keys.key("aside", portal_id), self.codec._encode_request(copy))
+        pipe.sadd(self.keys.key("aside_hosts", portal_id), host)
+        pipe.hsetnx(self.keys.key("aside_until"), portal_id,
+                    time.time() + self.dead_hosts.retry_after)
+        pipe.execute()
+
+    def _defer(self, portal_id: str) -> None:
+        not_before = float(self.server.hget(self.keys.key("aside_until"), portal_id) or time.time())
+        self.owned.pop(portal_id)
+        if self.leases.defer(portal_id, not_before):
+            logger.info("portal %s handed back until its dead host's second try", portal_id)
+
     def _portal_drained(self, portal_id: str) -> None:
         # Nothing of the portal is in this engine: anything left in its in-flight list
         # was handled (its removal raced with a lease renewal) and can go.
         self.server.delete(self.keys.key("inflight", portal_id))
+        if self.server.exists(self.keys.key("aside", portal_id)):
+            self._defer(portal_id)
+            return
         rechecked = self.keys.key("rechecked", portal_id)
         if self.spider.years is None and not self.server.exists(rechecked):
             # Queued before the flag is set: a worker dying in between leaves the
@@ -217,6 +259,8 @@ class LeasedPortalScheduler:
 
     def _take(self, portal_id: str, started: float) -> None:
         self.owned[portal_id] = started
+        for raw in self.server.smembers(self.keys.key("retry_hosts", portal_id)):
+            self.dead_hosts.try_again(raw.decode())
         started_key = self.keys.key("started", portal_id)
         if not self.server.exists(started_key):
             # Queued before the flag is set, as for rechecks: a second try finds them seen.
@@ -224,10 +268,28 @@ class LeasedPortalScheduler:
                 self.enqueue_request(request)
             self.server.set(started_key, 1)
 
-    def _fill(self) -> None:
-        """Take waiting portals up to this worker's share, then orphans of dead workers."""
-        while len(self.owned) < self.capacity:
+    def fair_share(self) -> int:
+        """This worker's part of the run's unfinished portals, at most PORTALS_PER_WORKER."""
+        when, share = self._share
+        if time.monotonic() - when > SHARE_SECONDS:
+            pipe = self.server.pipeline(transaction=False)
+            pipe.zcount(self.keys.alive, time.time() - self.lease_seconds, "+inf")
+            pipe.llen(self.keys.waiting)
+            pipe.scard(self.keys.active)
+            pipe.zcard(self.keys.deferred)
+            workers, *unfinished = pipe.execute()
+            share = min(self.capacity, max(1, math.ceil(sum(unfinished) / max(1, workers))))
+            self._share = (time.monotonic(), share)
+        return share
+
+    def _fill(self, *, idle: bool = False) -> None:
+        """Take waiting portals up to this worker's share, then deferred ones whose dead
+        host's second try is due (any of them when `idle`), then orphans of dead workers."""
+        while len(self.owned) < self.fair_share():
             portal_id = self.leases.claim_waiting()
+            if portal_id is None and (idle or time.monotonic() - self._deferred_checked > SHARE_SECONDS):
+                self._deferred_checked = time.monotonic()
+                portal_id = self.leases.claim_deferred(due_by=None if idle else time.time())
             if portal_id is None and time.monotonic() - self._orphans_checked > self.lease_seconds / 3:
                 self._orphans_checked = time.monotonic()
                 portal_id = self.leases.take_over_orphan(set(self.owned))
@@ -241,6 +303,7 @@ class LeasedPortalScheduler:
         while True:
             await asyncio.sleep(self.lease_seconds / 3)
             try:
+                self.server.zadd(self.keys.alive, {self.worker: time.time()})
                 lost = self.leases.renew(set(self.owned))
             except Exception:  # Redis away for a moment: try again at the next beat
                 logger.exception("could not renew portal leases")
@@ -251,11 +314,12 @@ class LeasedPortalScheduler:
                 self.owned.pop(portal_id, None)
 
     def on_idle(self) -> None:
-        """Nothing to do here: stay while other workers' portals are unfinished (one of
-        them may die and leave its portals to us); close when the whole run is done."""
+        """Nothing to do here: try the deferred portals' dead hosts again now; stay while
+        other workers' portals are unfinished (one of them may die and leave its portals to
+        us) or deferred; close when the whole run is done."""
         self._release_finished_requests()
-        self._fill()
+        self._fill(idle=True)
         figures = progress(self.server, self.keys)
-        if self.owned or figures["active"] or figures["waiting"]:
+        if self.owned or figures["active"] or figures["waiting"] or figures["deferred"]:
             raise DontCloseSpider
 
