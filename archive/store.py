@@ -34,6 +34,10 @@ from archive.reparse import ReparseStats
 from archive.versioning import Decision, Known
 
 
+# Page cache per connection, in KiB (SQLite's default is 2,000).
+CACHE_KIB = 64 * 1024
+
+
 class Archive:
     """An open archive file. Use `Archive.open(path)`, ideally as a context manager."""
 
@@ -60,6 +64,9 @@ class Archive:
             # WAL + NORMAL: a committed transaction survives a killed process; only an
             # OS crash or power cut can lose the last few commits (never corrupt the file).
             db.execute("PRAGMA synchronous = NORMAL")
+            # Page cache for the record path's index lookups (fetches, documents, the
+            # stored tables) once their indexes outgrow the default 2 MiB.
+            db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             migrate(db, path)
             views.refresh_if_stale(db)
         except sqlite3.DatabaseError as exc:
