@@ -33,7 +33,6 @@ from archive.records import FetchRecord, RecordOutcome
 from archive.reparse import ReparseStats
 from archive.versioning import Decision, Known
 
-
 # Page cache per connection, in KiB (SQLite's default is 2,000).
 CACHE_KIB = 64 * 1024
 

@@ -176,6 +176,8 @@ def adapt(parsed: Parsed, report: Report, received: int) -> Parsed:
             if col in tables["requests"].get(row, {}):
                 tables["requests"][row][col] = received
     text = swap(base.text)
+    if received != report.received:  # a revised figure is in the text the parser reads too
+        text += f"\n本年新收政府信息公开申请{received}件。"
     checks = list(base.checks)
     if report.n % 10 == 3 and checks:  # one report in ten does not add up
         checks[0] = dataclasses.replace(checks[0], ok=False, actual=(checks[0].expected or 0) + 1)
@@ -424,6 +426,7 @@ def main() -> None:
     if args.time_only:
         if not args.time_only.is_file():
             parser.error(f"{args.time_only} is not a file")
+        Archive.open(args.time_only).close()  # views of this release, as a reader gets them
         print_pages(time_pages(args.time_only, args.runs))
         return
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="zfxxgk-national-"))
