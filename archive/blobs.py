@@ -39,10 +39,9 @@ def put(
     if db.execute("SELECT 1 FROM blobs WHERE sha256 = ?", [sha256]).fetchone():
         return sha256
     row = {"sha256": sha256, "size": len(body)}
-    dictionary = _dictionary_for(db, scope, body) if scope else None
-    if dictionary is not None:
-        dictionary_id, data = dictionary
-        packed = zstandard.ZstdCompressor(level=LEVEL, dict_data=data).compress(body)
+    dictionary_id = _dictionary_for(db, scope, body) if scope else None
+    if dictionary_id is not None:
+        packed = _compressor(db, dictionary_id).compress(body)
         row["dictionary_id"] = dictionary_id
     else:
         packed = zstandard.ZstdCompressor(level=LEVEL).compress(body)
@@ -50,7 +49,7 @@ def put(
         row.update(compression="zstd", stored_size=len(packed), data=packed)
     else:
         row.update(compression="none", stored_size=len(body), data=body, dictionary_id=None)
-        if dictionary is None:
+        if dictionary_id is None:
             del row["dictionary_id"]
     if scope is not None and "dictionary_id" not in row and _is_markup(body):
         row["scope"] = scope  # a training sample for the scope's dictionary
@@ -80,15 +79,13 @@ def _is_markup(body: bytes) -> bool:
     return body.lstrip()[:1] == b"<" or body.startswith(TEXT_TYPES[1])
 
 
-def _dictionary_for(
-    db: sqlite_utils.Database, scope: str, body: bytes
-) -> tuple[int, zstandard.ZstdCompressionDict] | None:
-    """The scope's dictionary, trained now from its stored samples if it has enough."""
-    if "blob_dictionaries" not in db.table_names() or not _is_markup(body):
+def _dictionary_for(db: sqlite_utils.Database, scope: str, body: bytes) -> int | None:
+    """The id of the scope's dictionary, trained now from its stored samples if it has enough."""
+    if not _is_markup(body) or not _has_dictionaries(db):
         return None
     row = db.execute("SELECT id FROM blob_dictionaries WHERE scope = ?", [scope]).fetchone()
     if row is not None:
-        return row[0], _load_dictionary(db, row[0])
+        return row[0]
     samples = [
         get(db, sha)
         for (sha,) in db.execute(
@@ -102,17 +99,39 @@ def _dictionary_for(
     except zstandard.ZstdError:  # too little material in the samples: go on without
         return None
     data = trained.as_bytes()
-    dictionary_id = int(
+    return int(
         db["blob_dictionaries"]
         .insert({"scope": scope, "samples": len(samples), "sha256": sha256_hex(data), "data": data})
         .last_pk
     )
-    return dictionary_id, trained
 
 
 # Dictionaries by their sha256: they never change once written, so each is read once
-# per process, whichever archive it is in.
+# per process, whichever archive it is in; so is each one's compressor (digesting a
+# dictionary for level 9 costs a fifth of compressing a page with it).
 _loaded: dict[str, zstandard.ZstdCompressionDict] = {}
+_compressors: dict[str, zstandard.ZstdCompressor] = {}
+
+
+def _compressor(db: sqlite_utils.Database, dictionary_id: int) -> zstandard.ZstdCompressor:
+    (sha,) = db.execute(
+        "SELECT sha256 FROM blob_dictionaries WHERE id = ?", [dictionary_id]
+    ).fetchone()
+    if sha not in _compressors:
+        if len(_compressors) > 256:
+            _compressors.clear()
+        dictionary = _load_dictionary(db, dictionary_id)
+        _compressors[sha] = zstandard.ZstdCompressor(level=LEVEL, dict_data=dictionary)
+    return _compressors[sha]
+
+
+def _has_dictionaries(db: sqlite_utils.Database) -> bool:
+    """Whether the archive's schema has dictionaries (older ones are migrated on open)."""
+    return bool(
+        db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'blob_dictionaries'"
+        ).fetchone()
+    )
 
 
 def _load_dictionary(

@@ -13,24 +13,21 @@ import sqlite_utils
 
 from archive.fetch_log import content_type
 from archive.records import FetchRecord
-from archive.rows import to_json
+from archive.rows import fetch_dict, insert_row, to_json, update_row
 from archive.versioning import Fingerprint
 
 
 def find(db: sqlite_utils.Database, url: str) -> dict | None:
-    rows = list(db.query("SELECT * FROM documents WHERE url = ?", [url]))
-    return rows[0] if rows else None
+    return fetch_dict(db, "SELECT * FROM documents WHERE url = ?", [url])
 
 
 def current_version(db: sqlite_utils.Database, url: str) -> dict | None:
-    rows = list(
-        db.query(
-            "SELECT v.* FROM versions v JOIN documents d ON v.id = d.current_version_id "
-            "WHERE d.url = ?",
-            [url],
-        )
+    return fetch_dict(
+        db,
+        "SELECT v.* FROM versions v JOIN documents d ON v.id = d.current_version_id "
+        "WHERE d.url = ?",
+        [url],
     )
-    return rows[0] if rows else None
 
 
 def known_urls(db: sqlite_utils.Database, portal_id: str) -> set[str]:
@@ -45,7 +42,9 @@ def create_document(db: sqlite_utils.Database, fetch: FetchRecord) -> dict:
     if fetch.parent_url:
         parent = find(db, fetch.parent_url)
         parent_id = parent["id"] if parent else None
-    db["documents"].insert(
+    insert_row(
+        db,
+        "documents",
         {
             "url": fetch.url,
             "kind": fetch.kind,
@@ -58,7 +57,7 @@ def create_document(db: sqlite_utils.Database, fetch: FetchRecord) -> dict:
             "parent_document_id": parent_id,
             "redirected_from": to_json(fetch.redirected_from),
             "filename": fetch.filename,
-        }
+        },
     )
     document = find(db, fetch.url)
     assert document is not None
@@ -77,24 +76,22 @@ def create_version(
     last = db.execute(
         "SELECT coalesce(max(n), 0) FROM versions WHERE document_id = ?", [document_id]
     ).fetchone()[0]
-    version_id = int(
-        db["versions"]
-        .insert(
-            {
-                "document_id": document_id,
-                "n": last + 1,
-                "fetched_at": fetch.fetched_at,
-                "fetch_id": fetch_id,
-                "sha256": raw_sha,
-                "fingerprint_kind": content.kind,
-                "fingerprint": content.value,
-                "content_type": content_type(fetch),
-                "size": len(fetch.body),
-            }
-        )
-        .last_pk
+    version_id = insert_row(
+        db,
+        "versions",
+        {
+            "document_id": document_id,
+            "n": last + 1,
+            "fetched_at": fetch.fetched_at,
+            "fetch_id": fetch_id,
+            "sha256": raw_sha,
+            "fingerprint_kind": content.kind,
+            "fingerprint": content.value,
+            "content_type": content_type(fetch),
+            "size": len(fetch.body),
+        },
     )
-    db["documents"].update(document_id, {"current_version_id": version_id})
+    update_row(db, "documents", document_id, {"current_version_id": version_id})
     return version_id
 
 
@@ -127,4 +124,4 @@ def touch(
         if merged != known:
             changes["redirected_from"] = to_json(merged)
     if changes:
-        db["documents"].update(document["id"], changes)
+        update_row(db, "documents", document["id"], changes)

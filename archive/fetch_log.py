@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from archive.records import FetchRecord, RecordOutcome
-from archive.rows import to_json
+from archive.rows import insert_row, to_json, update_row
 
 
 def content_type(fetch: FetchRecord) -> str | None:
@@ -21,35 +21,35 @@ def content_type(fetch: FetchRecord) -> str | None:
 def log_fetch(
     db: sqlite_utils.Database, fetch: FetchRecord, raw_sha: str | None, document_id: int | None
 ) -> int:
-    return int(
-        db["fetches"]
-        .insert(
-            {
-                "run_id": fetch.run_id,
-                "url": fetch.url,
-                "fetched_at": fetch.fetched_at,
-                "status": fetch.status,
-                "outcome": "pending",
-                "error": fetch.error,
-                "soft_404": fetch.soft_404,
-                "etag": fetch.headers.get("etag"),
-                "last_modified": fetch.headers.get("last-modified"),
-                "content_type": content_type(fetch),
-                "bytes": len(fetch.body) if fetch.body else None,
-                "sha256": raw_sha,
-                "document_id": document_id,
-                "redirected_from": to_json(fetch.redirected_from),
-                "fetch_uuid": fetch.fetch_uuid,
-            }
-        )
-        .last_pk
+    return insert_row(
+        db,
+        "fetches",
+        {
+            "run_id": fetch.run_id,
+            "url": fetch.url,
+            "fetched_at": fetch.fetched_at,
+            "status": fetch.status,
+            "outcome": "pending",
+            "error": fetch.error,
+            "soft_404": fetch.soft_404,
+            "etag": fetch.headers.get("etag"),
+            "last_modified": fetch.headers.get("last-modified"),
+            "content_type": content_type(fetch),
+            "bytes": len(fetch.body) if fetch.body else None,
+            "sha256": raw_sha,
+            "document_id": document_id,
+            "redirected_from": to_json(fetch.redirected_from),
+            "fetch_uuid": fetch.fetch_uuid,
+        },
     )
 
 
 def set_outcome(
     db: sqlite_utils.Database, fetch_id: int, label: str, outcome: RecordOutcome
 ) -> None:
-    db["fetches"].update(
+    update_row(
+        db,
+        "fetches",
         fetch_id,
         {"outcome": label, "document_id": outcome.document_id, "version_id": outcome.version_id},
     )

@@ -13,7 +13,7 @@ from urllib.parse import quote, urlencode
 
 from markupsafe import escape
 
-from archive.views import HEADLINE_FIGURES, REQUESTS_WIDE_COLUMNS
+from archive.views import CHECK_RULE_SQL, HEADLINE_FIGURES, REQUESTS_WIDE_COLUMNS
 
 TITLE = "政府信息公开工作年度报告档案 · zfxxgk archive"
 
@@ -64,10 +64,10 @@ def guide_html(database_url: str, examples: dict | None = None) -> str:
 
     figures = (
         f"{link('agency_across_years', '某机关历年情况 · one agency across years', agency=agency)} "
-        f"(输入机关名称的一部分 · type part of the name); "
+        f"(输入机关名称的开头 · type the start of the name); "
         f"{page('timeline', '历年图表 · timeline with a chart', agency=agency)}; the full application "
         f"table of one report: "
-        f"{link('requests_wide', '申请情况宽表 · requests_wide', 机关__contains=agency, 年度=str(agency_year))}; "
+        f"{link('requests_wide', '申请情况宽表 · requests_wide', 机关=agency, 年度=str(agency_year))}; "
         f"every agency at once: {link('headline_figures', '主要数字 · headline_figures')}"
         if agency
         else none
@@ -134,7 +134,7 @@ what changed? {revised}.</li>
 {link("portal_coverage", "门户覆盖情况 · portal_coverage")}.</li>
 <li><b>全文搜索</b> Search report text: {search} (任意长度的词 · any word, two characters too).</li>
 <li><b>浏览</b> Browse: {link("latest_reports", "各机关各年度报告 · latest_reports")}
-(省份、城市、年度、模板分面 · facets by province, city, year, template);
+(分面：网址加 ?_facet=province · facet with ?_facet=province, city, year or template);
 {link("report_values_labeled", "每个数字及中文标签 · every figure with its Chinese label")}{legacy}.</li>
 </ul>
 <p>{BLANK_NOTE} {INFERRED_NOTE} 每行都能追溯到文件、版本和抓取的原始字节 · every row links to
@@ -144,9 +144,10 @@ Excel opens with its Chinese headers (the “excel” link under each table).</p
 """
 
 
-# Facets count every row of what they facet: kept only where they read a stored index
-# (latest_reports and headline_figures on report_index; failed_checks' rule on the
-# failing reports alone); elsewhere a reader asks for one with ?_facet=column.
+# A facet counts every row of what it facets, even through an index: at national scale
+# (hundreds of thousands of reports) each default facet would add a scan to every page
+# load. So no view that grows with the archive has default facets; a reader asks for one
+# with ?_facet=column (cheap on a filtered page: ?province=河北省&_facet=city).
 UNINDEXED_FACETS_OFF: list[str] = []
 
 # Only what the column name does not say: Datasette lists every described column above
@@ -192,7 +193,7 @@ TABLES: dict[str, dict] = {
             "pass, then the page itself; every candidate is in report_candidates."
         ),
         "columns": _REPORT_COLUMNS,
-        "facets": ["province", "city", "year", "template"],
+        "facets": UNINDEXED_FACETS_OFF,
     },
     "headline_figures": {
         "title": "主要数字 · Headline figures of each report",
@@ -210,7 +211,7 @@ TABLES: dict[str, dict] = {
             "行政诉讼": "行政诉讼 总计: 未经复议直接起诉 + 复议后起诉, 件",
             "未通过核对": "Identities that do not add up in this report (see failed_checks)",
         },
-        "facets": ["省份", "城市", "年度"],
+        "facets": UNINDEXED_FACETS_OFF,
     },
     "report_candidates": {
         "title": "报告的所有来源 · Every source of a report, ranked",
@@ -244,7 +245,7 @@ TABLES: dict[str, dict] = {
             "expected is the parts, actual the printed total (or the other side of the balance)."
         ),
         "columns": _CHECK_COLUMNS,
-        "facets": ["check_name"],
+        "facets": UNINDEXED_FACETS_OFF,
     },
     "version_history": {
         "title": "版本历史 · Version history",
@@ -277,7 +278,7 @@ TABLES: dict[str, dict] = {
             "year": "The year with no report",
             "years_with_report": "Years this agency does have a report for",
         },
-        "facets": ["year", "province", "city"],
+        "facets": UNINDEXED_FACETS_OFF,
     },
     "missing_portal_years": {
         "title": "门户缺失年度 · Registry portals with no report at all for a year",
@@ -288,7 +289,7 @@ TABLES: dict[str, dict] = {
             "has other reports are in missing_reports."
         ),
         "columns": {"years_with_report": "Years the portal does have a report for"},
-        "facets": ["year", "province", "city"],
+        "facets": UNINDEXED_FACETS_OFF,
     },
     "report_deadlines": {
         "title": "报告发布期限 · Each report against its deadline",
@@ -297,7 +298,7 @@ TABLES: dict[str, dict] = {
             "reports for 2018 and earlier by 31 March. published_or_seen is the date the page "
             "states, else the day the archive first saw it (date_source)."
         ),
-        "facets": ["year", "deadline_rule", "province"],
+        "facets": UNINDEXED_FACETS_OFF,
     },
     "late_reports": {
         "title": "逾期发布的报告 · Reports published after the deadline",
@@ -308,7 +309,7 @@ TABLES: dict[str, dict] = {
             "the publication from above: check date_source."
         ),
         "columns": {"days_late": "Days after the deadline", "date_source": "published: stated on the page; first_seen: the archive's first fetch"},
-        "facets": ["year", "deadline_rule", "date_source", "province"],
+        "facets": UNINDEXED_FACETS_OFF,
     },
     "portal_coverage": {
         "title": "门户覆盖情况 · Coverage per portal and crawl",
@@ -323,7 +324,7 @@ TABLES: dict[str, dict] = {
             "reports_per_year": "Latest reports the archive holds for the portal, year：count",
             "recorded_keys": "The keys the run's summary recorded; a figure whose key is missing shows 未知 (unknown)",
         },
-        "facets": ["status", "province", "run_id"],
+        "facets": UNINDEXED_FACETS_OFF,
     },
     "carry_over_checks": {
         "title": "跨年核对 · Carried over this year = carried forward last year",
@@ -333,7 +334,7 @@ TABLES: dict[str, dict] = {
             "the two reports disagree (one of them is wrong, or a revision changed one)."
         ),
         "columns": {"result": "ok, or mismatch: the two reports disagree (filter on this; ok is the same as 1/0)"},
-        "facets": ["result", "year", "province"],
+        "facets": UNINDEXED_FACETS_OFF,
     },
     "report_values_labeled": {
         "title": "每个数字及中文标签 · Report values with Chinese labels and units",
@@ -444,6 +445,7 @@ TABLES: dict[str, dict] = {
     },
     "report_sections": {"title": "报告章节（一至六）· Report sections", "facets": UNINDEXED_FACETS_OFF},
     "archive_meta": {"hidden": True},  # bookkeeping: when views were last rebuilt
+    "reports_fts_terms": {"hidden": True},  # the search index's terms, for short words
     "key_labels": {
         "title": "标准键的中文标签和单位 · Canonical keys: Chinese labels and units",
         "description": "From the official templates; unit 件 for counts, 万元 for amounts.",
@@ -451,24 +453,37 @@ TABLES: dict[str, dict] = {
     },
 }
 
-# Search hits: the trigram index for three characters or more; a LIKE scan for one or two
-# characters (复议), which a trigram index cannot match. One query, so readers need not
-# know which applies.
-_SEARCH_SQL = """
-WITH hits AS (
-  SELECT rowid AS report_id, snippet(reports_fts, 2, '【', '】', '…', 24) AS excerpt
-  FROM reports_fts
+# Search hits, at most SEARCH_HITS, found through the trigram index whatever the archive's
+# size: a phrase of three characters or more is matched, newest parse first; a word of
+# one or two characters (复议), which no trigram equals, through the index's terms that
+# start with it (复议、, 复议机...) as listed by the fts5vocab table reports_fts_terms, so
+# only reports holding the word are read, never every text. Then sorted by agency and year.
+SEARCH_HITS = 200
+_SEARCH_SQL = f"""
+WITH long_hits AS (
+  SELECT f.rowid AS report_id, snippet(reports_fts, 2, '【', '】', '…', 24) AS excerpt
+  FROM reports_fts f JOIN report_index c ON c.report_id = f.rowid
   WHERE length(:q) >= 3 AND reports_fts MATCH '"' || replace(:q, '"', '""') || '"'
+  ORDER BY f.rowid DESC LIMIT {SEARCH_HITS}
+), short_hits AS (
+  SELECT DISTINCT t.doc AS report_id FROM reports_fts_terms t
+  JOIN report_index c ON c.report_id = t.doc
+  WHERE length(:q) BETWEEN 1 AND 2 AND t.term >= lower(:q) AND t.term < lower(:q) || char(1114111)
+  LIMIT {SEARCH_HITS}
+), hits AS (
+  SELECT report_id, excerpt FROM long_hits
   UNION ALL
-  SELECT id, '…' || substr(text, max(1, instr(text, :q) - 30), min(30, instr(text, :q) - 1))
-    || '【' || :q || '】' || substr(text, instr(text, :q) + length(:q), 30) || '…'
-  FROM reports
-  WHERE length(:q) BETWEEN 1 AND 2 AND text LIKE '%' || :q || '%' AND instr(text, :q) > 0
+  SELECT r.id, '…' || substr(r.text, max(1, instr(r.text, :q) - 30), min(30, instr(r.text, :q) - 1))
+    || '【' || :q || '】' || substr(r.text, instr(r.text, :q) + length(:q), 30) || '…'
+  FROM short_hits s JOIN reports r ON r.id = s.report_id
 )
 SELECT c.agency, c.year, h.excerpt, c.title, c.status, c.report_id, c.url
-FROM hits h JOIN current_reports c ON c.report_id = h.report_id
-ORDER BY c.agency, c.year
-LIMIT 500"""
+FROM hits h JOIN report_index c ON c.report_id = h.report_id
+ORDER BY c.agency, c.year"""
+
+# Canned queries return at most this many rows: each reads what it shows through an
+# index, and the view it names beside it pages through every row.
+QUERY_ROWS = 200
 
 # hide_sql: readers come for the answer, so each query page opens at its form and
 # results, with a link that shows the SQL.
@@ -476,54 +491,65 @@ QUERIES: dict[str, dict] = {
     "agency_across_years": {
         "title": "某机关历年情况 · One agency across years",
         "description": (
-            "输入机关名称的一部分（如 深州）· Type part of the agency's name. Headline "
-            "figures of its latest report for each year, in 件; blank = not printed, never 0."
+            "输入机关名称的开头（如 深州、深州市财政局）· Type the start of the agency's name "
+            "(a place lists all its agencies). Headline figures of its latest report for each "
+            "year, in 件; blank = not printed, never 0."
         ),
         "hide_sql": True,
         "sql": """
 SELECT * FROM headline_figures
-WHERE 机关 LIKE '%' || :agency || '%'
+WHERE 机关 >= :agency AND 机关 < :agency || char(1114111)
 ORDER BY 机关, 年度""",
     },
     "revised_after_publication": {
         "title": "发布后修改过的报告 · Reports revised after publication",
         "description": (
             "Report documents whose content changed after the archive first saw them, "
-            "newest change first, with the figures that changed (old → new, ∅ = blank). "
-            "values_changed 0 with body_changed 1: only the wording changed."
+            f"the {QUERY_ROWS} changes archived last first, with the figures that changed "
+            "(old → new, ∅ = blank). values_changed 0 with body_changed 1: only the wording "
+            "changed. Every one: version_history?n__gt=1."
         ),
         "hide_sql": True,
-        "sql": """
+        "sql": f"""
 SELECT h.agency, h.year, h.n AS version, h.previous_fetched_at, h.fetched_at,
   h.values_changed, h.changes, h.body_changed, h.url, h.document_id, h.version_id
 FROM version_history h
-WHERE h.n > 1 AND h.document_id IN (SELECT document_id FROM reports WHERE is_report)
-ORDER BY h.fetched_at DESC""",
+WHERE h.n > 1 AND EXISTS (SELECT 1 FROM report_index c
+  WHERE c.document_id = h.document_id AND c.is_report)
+ORDER BY h.version_id DESC LIMIT {QUERY_ROWS}""",
     },
     "failing_checks": {
         "title": "核对未通过的报告 · Reports whose checks fail",
         "description": (
-            "Latest reports with at least one sum that does not add up, most failures "
-            "first. failures: the row or column, the rule, then the two sides "
+            f"Latest reports with at least one sum that does not add up, the first "
+            f"{QUERY_ROWS} by agency and year (every one: latest_reports?checks_failed__gt=0). "
+            "failures: the row or column, the rule, then the two sides "
             "(left ≠ right, as printed)."
         ),
         "hide_sql": True,
-        "sql": """
+        "sql": f"""
 SELECT l.agency, l.year, l.province, l.city, l.checks_failed, l.checks_total,
-  (SELECT group_concat(coalesce(f.row_label, f.col_label) || ' — '
-     || substr(f.check_rule, 1, instr(f.check_rule, ' (') - 1) || '：'
-     || f.expected || ' ≠ ' || f.actual, '; ')
-   FROM failed_checks f WHERE f.report_id = l.report_id) AS failures,
+  (SELECT group_concat(coalesce(rk.label, ck.label) || ' — '
+     || substr({CHECK_RULE_SQL}, 1, instr({CHECK_RULE_SQL}, ' (') - 1) || '：'
+     || c.expected || ' ≠ ' || c.actual, '; ')
+   FROM report_checks c
+   LEFT JOIN key_labels rk ON rk.table_name = c.table_name AND rk.axis = 'row'
+     AND rk.key = c.row_key AND rk.template IN ('', coalesce(l.template, ''))
+   LEFT JOIN key_labels ck ON ck.table_name = c.table_name AND ck.axis = 'col'
+     AND ck.key = c.col_key AND ck.template IN ('', coalesce(l.template, ''))
+   WHERE c.report_id = l.report_id AND NOT c.ok) AS failures,
   l.url, l.report_id
-FROM latest_reports l
-WHERE l.checks_failed > 0
-ORDER BY l.checks_failed DESC, l.agency, l.year""",
+FROM report_index l
+WHERE l.rank = 1 AND l.checks_failed > 0
+ORDER BY l.agency, l.year LIMIT {QUERY_ROWS}""",
     },
     "search_text": {
         "title": "搜索报告全文 · Search report text",
         "description": (
             "输入任意词语（如 复议、依申请公开）· Any word or phrase, two characters "
-            "too. Matches the current version of every document; 【】 marks the hit."
+            f"too. Matches the current version of every document, at most {SEARCH_HITS} "
+            "hits (a longer phrase narrows them); 【】 marks the hit. A one- or two-character "
+            "word is found where some character follows it in the text."
         ),
         "hide_sql": True,
         "sql": _SEARCH_SQL,

@@ -37,6 +37,8 @@ SELECT l.agency, l.year, l.title, l.url, l.province, l.city,
 FROM latest_reports l LEFT JOIN portals p ON p.id = l.portal_id
 """
 
+# In latest_reports' order (province, city, agency, year), which its index gives page by
+# page; sorting by days_late is a click on the column (and reads every late report).
 _LATE_REPORTS = """
 SELECT agency, year, title, url,
   CAST(julianday(published_or_seen) - julianday(deadline) AS INTEGER) AS days_late,
@@ -44,11 +46,12 @@ SELECT agency, year, title, url,
   portal_id, portal_name, report_id
 FROM report_deadlines
 WHERE julianday(published_or_seen) > julianday(deadline)
-ORDER BY days_late DESC, agency, year
 """
 
 # Per portal and crawl run, what the crawl found: the summary's keys read with
 # json_extract, so keys a crawler release did not write come out NULL (unknown), never 0.
+# The registry's rows are sorted first (`coverage`, materialized), and the reports each
+# portal holds are counted only for the rows a page shows, through the portal's index.
 _PORTAL_COVERAGE = """
 WITH runs AS MATERIALIZED (
   SELECT rp.portal_id, rp.run_id, rp.summary, r.started_at, r.finished_at,
@@ -60,77 +63,74 @@ WITH runs AS MATERIALIZED (
 ), succeeded AS (
   SELECT portal_id, max(started_at) AS last_successful_crawl FROM runs
   WHERE errors = 0 AND dead_reason IS NULL AND coalesce(finished, 1) GROUP BY portal_id
-), latest AS MATERIALIZED (
-  SELECT portal_id, agency, year FROM latest_reports WHERE portal_id IS NOT NULL
-), per_year AS (
-  SELECT portal_id, year, count(*) AS n FROM latest GROUP BY portal_id, year
-), years AS (
-  SELECT portal_id, group_concat(year || '：' || n, '，') AS reports_per_year, sum(n) AS reports
-  FROM (SELECT * FROM per_year ORDER BY portal_id, year) GROUP BY portal_id
-), agencies AS (
-  SELECT portal_id, count(DISTINCT agency) AS agencies FROM latest GROUP BY portal_id
+), coverage AS MATERIALIZED (
+  SELECT p.id AS portal_id, p.name AS portal_name, {province} AS province,
+    nullif(p.city, '') AS city,
+    CASE
+      WHEN runs.run_id IS NULL THEN 'not_crawled'
+      WHEN runs.dead_reason IS NOT NULL THEN 'given_up'
+      WHEN runs.finished = 0 THEN 'unfinished'
+      WHEN runs.errors > 0 AND coalesce(runs.reports_listed, 0) = 0 THEN 'failed'
+      WHEN runs.errors > 0 THEN 'errors'
+      WHEN runs.reports_listed = 0 THEN 'no_reports_found'
+      WHEN runs.errors IS NULL THEN 'unknown'
+      ELSE 'ok' END AS status,
+    runs.run_id, runs.started_at, runs.reports_listed, runs.summary, runs.errors,
+    runs.dead_reason, runs.finished, succeeded.last_successful_crawl, p.url
+  FROM portals p
+  LEFT JOIN runs ON runs.portal_id = p.id
+  LEFT JOIN succeeded ON succeeded.portal_id = p.id
+  ORDER BY province IS NULL, province, city, p.id, runs.run_id DESC
 )
-SELECT p.id AS portal_id, p.name AS portal_name, {province} AS province,
-  nullif(p.city, '') AS city,
-  CASE
-    WHEN runs.run_id IS NULL THEN 'not_crawled'
-    WHEN runs.dead_reason IS NOT NULL THEN 'given_up'
-    WHEN runs.finished = 0 THEN 'unfinished'
-    WHEN runs.errors > 0 AND coalesce(runs.reports_listed, 0) = 0 THEN 'failed'
-    WHEN runs.errors > 0 THEN 'errors'
-    WHEN runs.reports_listed = 0 THEN 'no_reports_found'
-    WHEN runs.errors IS NULL THEN 'unknown'
-    ELSE 'ok' END AS status,
-  runs.run_id, runs.started_at,
-  runs.reports_listed,
-  json_extract(runs.summary, '$.new_documents') AS new_documents,
-  json_extract(runs.summary, '$.new_versions') AS new_versions,
-  json_extract(runs.summary, '$.not_modified') AS not_modified,
-  json_extract(runs.summary, '$.gone') AS gone,
-  json_extract(runs.summary, '$.rejected') AS rejected,
-  runs.errors,
-  json_extract(runs.summary, '$.error_messages') AS error_messages,
-  json_extract(runs.summary, '$.short_columns') AS short_columns,
-  json_extract(runs.summary, '$.columns') AS columns,
-  json_extract(runs.summary, '$.budget_hit') AS budget_hit,
-  runs.dead_reason,
-  json_extract(runs.summary, '$.dropped') AS dropped,
-  runs.finished,
-  years.reports_per_year, years.reports, agencies.agencies,
-  succeeded.last_successful_crawl,
-  p.url,
-  (SELECT group_concat(key, ',') FROM json_each(runs.summary)) AS recorded_keys
-FROM portals p
-LEFT JOIN runs ON runs.portal_id = p.id
-LEFT JOIN years ON years.portal_id = p.id
-LEFT JOIN agencies ON agencies.portal_id = p.id
-LEFT JOIN succeeded ON succeeded.portal_id = p.id
-ORDER BY province IS NULL, province, city, p.id, runs.run_id DESC
+SELECT c.portal_id, c.portal_name, c.province, c.city, c.status, c.run_id, c.started_at,
+  c.reports_listed,
+  json_extract(c.summary, '$.new_documents') AS new_documents,
+  json_extract(c.summary, '$.new_versions') AS new_versions,
+  json_extract(c.summary, '$.not_modified') AS not_modified,
+  json_extract(c.summary, '$.gone') AS gone,
+  json_extract(c.summary, '$.rejected') AS rejected,
+  c.errors,
+  json_extract(c.summary, '$.error_messages') AS error_messages,
+  json_extract(c.summary, '$.short_columns') AS short_columns,
+  json_extract(c.summary, '$.columns') AS columns,
+  json_extract(c.summary, '$.budget_hit') AS budget_hit,
+  c.dead_reason,
+  json_extract(c.summary, '$.dropped') AS dropped,
+  c.finished,
+  (SELECT group_concat(year || '：' || n, '，') FROM (SELECT year, count(*) AS n
+     FROM report_index WHERE portal_id = c.portal_id AND rank = 1
+     GROUP BY year ORDER BY year)) AS reports_per_year,
+  (SELECT nullif(count(*), 0) FROM report_index
+     WHERE portal_id = c.portal_id AND rank = 1) AS reports,
+  (SELECT nullif(count(DISTINCT agency), 0) FROM report_index
+     WHERE portal_id = c.portal_id AND rank = 1) AS agencies,
+  c.last_successful_crawl,
+  c.url,
+  (SELECT group_concat(key, ',') FROM json_each(c.summary)) AS recorded_keys
+FROM coverage c
 """
 
 # The registry is the list of who should report: every portal of the registry, for every
 # year the archive holds reports for, with no report at all from any of its agencies that
 # year (a portal never found to publish one too). Agencies missing a year while their
-# portal has reports are in missing_reports.
+# portal has reports are in missing_reports. The years are report_years (kept by each
+# write), each portal's reports an index range of report_index.
 _MISSING_PORTAL_YEARS = """
-WITH years AS (SELECT DISTINCT year FROM report_candidates),
-have AS (SELECT DISTINCT portal_id, year FROM report_candidates WHERE portal_id IS NOT NULL),
-portal_years AS (
-  SELECT portal_id, group_concat(year, ', ') AS years_with_report
-  FROM (SELECT * FROM have ORDER BY portal_id, year) GROUP BY portal_id
-)
-SELECT p.name AS portal_name, y.year, py.years_with_report, {province} AS province,
-  nullif(p.city, '') AS city, p.id AS portal_id, p.url AS portal_url
-FROM portals p CROSS JOIN years y
-LEFT JOIN portal_years py ON py.portal_id = p.id
-WHERE NOT EXISTS (SELECT 1 FROM have h WHERE h.portal_id = p.id AND h.year = y.year)
+SELECT p.name AS portal_name, y.year,
+  (SELECT group_concat(year, ', ') FROM (SELECT DISTINCT year FROM report_index
+     WHERE portal_id = p.id AND rank IS NOT NULL ORDER BY year)) AS years_with_report,
+  {province} AS province, nullif(p.city, '') AS city, p.id AS portal_id, p.url AS portal_url
+FROM portals p CROSS JOIN report_years y
+WHERE NOT EXISTS (SELECT 1 FROM report_index h
+  WHERE h.portal_id = p.id AND h.year = y.year AND h.rank IS NOT NULL)
 ORDER BY province IS NULL, province, city, p.id, y.year
 """
 
 # 上年结转 this year should be last year's 结转下年度 (requests table), column by column:
 # the one identity that spans two reports of the same agency. Read from report_index
-# (the stored table behind latest_reports, rank 1) so last year's report is an index
-# lookup.
+# (the stored table behind latest_reports, rank 1) in the order of its latest_agency
+# index (CROSS JOIN keeps it the outer loop), so a page reads only its own reports and
+# last year's report is an index lookup.
 CARRY_OVER_CHECK = "requests.carry_over_across_years"
 CARRY_OVER_RULE = "本年上年结转 = 上年结转下年度 (carried over this year = carried forward last year)"
 _CARRY_OVER_CHECKS = f"""
@@ -141,10 +141,11 @@ SELECT l.agency, l.year, l.province, l.city, '{CARRY_OVER_CHECK}' AS check_name,
   (this_v.value IS prev_v.value) AS ok,
   CASE WHEN this_v.value IS prev_v.value THEN 'ok' ELSE 'mismatch' END AS result,
   l.url, l.report_id, prev.report_id AS previous_report_id, prev.url AS previous_url
-FROM report_index l
-JOIN report_index prev INDEXED BY latest_agency ON prev.rank = 1 AND prev.agency = l.agency
-  AND prev.year = l.year - 1 AND coalesce(prev.portal_id, '') = coalesce(l.portal_id, '')
-JOIN key_labels k ON k.table_name = 'requests' AND k.axis = 'col' AND k.template = ''
+FROM report_index l INDEXED BY latest_agency
+CROSS JOIN report_index prev INDEXED BY latest_agency ON prev.rank = 1
+  AND prev.agency = l.agency AND prev.year = l.year - 1
+  AND coalesce(prev.portal_id, '') = coalesce(l.portal_id, '')
+CROSS JOIN key_labels k ON k.table_name = 'requests' AND k.axis = 'col' AND k.template = ''
 JOIN report_values this_v ON this_v.report_id = l.report_id AND this_v.table_name = 'requests'
   AND this_v.row_key = 'carried_over' AND this_v.col_key = k.key
 JOIN report_values prev_v ON prev_v.report_id = prev.report_id

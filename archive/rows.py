@@ -54,3 +54,28 @@ def insert_rows(db: sqlite_utils.Database, table: str, rows: Iterable[dict]) -> 
         f"INSERT INTO [{table}] ({names}) VALUES ({marks})",
         [tuple(row[column] for column in columns) for row in rows],
     )
+
+
+def insert_row(db: sqlite_utils.Database, table: str, row: dict) -> int:
+    """Insert one row of plain values (see `insert_rows`); returns its rowid.
+
+    For the record path, which inserts a few single rows per fetch: sqlite-utils' `insert`
+    reads the table's schema (and the list of views) on every call.
+    """
+    names = ", ".join(f"[{column}]" for column in row)
+    marks = ", ".join("?" * len(row))
+    sql = f"INSERT INTO [{table}] ({names}) VALUES ({marks})"
+    return int(db.conn.execute(sql, list(row.values())).lastrowid)
+
+
+def update_row(db: sqlite_utils.Database, table: str, row_id: int, changes: dict) -> None:
+    """Set `changes` on the row whose primary key `id` is `row_id` (plain values only)."""
+    assignments = ", ".join(f"[{column}] = ?" for column in changes)
+    db.conn.execute(f"UPDATE [{table}] SET {assignments} WHERE id = ?", [*changes.values(), row_id])
+
+
+def fetch_dict(db: sqlite_utils.Database, sql: str, params: list) -> dict | None:
+    """The first row of `sql` as a dict, or None."""
+    cursor = db.conn.execute(sql, params)
+    row = cursor.fetchone()
+    return None if row is None else dict(zip([d[0] for d in cursor.description], row, strict=True))

@@ -16,7 +16,7 @@ the registry (`runs`), raw bodies (`blobs`), views (`views`).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -32,6 +32,9 @@ from archive.parse_worker import NO_PARSE_LIMITS, BoundedParser, ParseLimits
 from archive.records import FetchRecord, RecordOutcome
 from archive.reparse import ReparseStats
 from archive.versioning import Decision, Known
+
+# Page cache per connection, in KiB (SQLite's default is 2,000).
+CACHE_KIB = 64 * 1024
 
 
 class Archive:
@@ -61,6 +64,9 @@ class Archive:
             # WAL + NORMAL: a committed transaction survives a killed process; only an
             # OS crash or power cut can lose the last few commits (never corrupt the file).
             db.execute("PRAGMA synchronous = NORMAL")
+            # Page cache for the record path's index lookups (fetches, documents, the
+            # stored tables) once their indexes outgrow the default 2 MiB.
+            db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             migrate(db, path)
             views.refresh_if_stale(db)
         except sqlite3.DatabaseError as exc:
@@ -139,27 +145,67 @@ class Archive:
         delivers at least once) is not recorded again: the first recording's outcome is
         returned, or, if that recording stopped after storing, it is finished now.
         """
-        earlier = fetch_log.by_uuid(self.db, fetch.fetch_uuid) if fetch.fetch_uuid else None
-        if earlier is not None and earlier[1] != "pending":
-            return earlier[0]
-        content = versioning.is_content(fetch.status, fetch.soft_404)
-        raw_sha = blobs.sha256_hex(fetch.body) if content else None
-        if earlier is not None:  # stored by a writer that died before deciding: finish it
-            fetch_id = earlier[0].fetch_id
-        else:
-            with self._write():
-                if raw_sha is not None:
-                    blobs.put(self.db, fetch.body, raw_sha,
-                              scope=fetch.portal_id or urlsplit(fetch.url).hostname)
-                document = documents.find(self.db, fetch.url)
-                fetch_id = fetch_log.log_fetch(self.db, fetch, raw_sha, document and document["id"])
-        parsed = None
-        if raw_sha is not None:
+        return self.record_many([fetch])[0]
+
+    def record_many(self, fetches: Sequence[FetchRecord]) -> list[RecordOutcome]:
+        """`record` for several fetches in order, with two transactions for all of them.
+
+        A commit costs more than the rows of one fetch (the WAL frames of every page it
+        touched, the full-text index's new segment), so a writer with a queue of fetches
+        (an import, the distributed crawl's writer) records them together: one
+        transaction stores every body and fetch row, the parses run after it, and one
+        transaction applies every meaning, fetch by fetch in the given order, so a later
+        fetch of the same URL sees the earlier one. The guarantees are `record`'s: a
+        fetch is stored before it is parsed, and its meaning is committed together with
+        everything derived from it (an error rolls back the meanings of the whole batch;
+        its fetches stay in the log as 'pending', as after a killed `record`).
+        """
+        fetches = list(fetches)
+        outcomes: list[RecordOutcome | None] = [None] * len(fetches)
+        todo: list[tuple[int, FetchRecord, int, str | None]] = []
+        first_of_uuid: dict[str, int] = {}  # a fetch delivered twice within the batch
+        with self._write():
+            for i, fetch in enumerate(fetches):
+                if fetch.fetch_uuid in first_of_uuid:
+                    continue
+                earlier = fetch_log.by_uuid(self.db, fetch.fetch_uuid) if fetch.fetch_uuid else None
+                if fetch.fetch_uuid:
+                    first_of_uuid[fetch.fetch_uuid] = i
+                if earlier is not None and earlier[1] != "pending":
+                    outcomes[i] = earlier[0]
+                    continue
+                content = versioning.is_content(fetch.status, fetch.soft_404)
+                raw_sha = blobs.sha256_hex(fetch.body) if content else None
+                if earlier is not None:  # stored by a writer that died before deciding
+                    fetch_id = earlier[0].fetch_id
+                else:
+                    if raw_sha is not None:
+                        blobs.put(self.db, fetch.body, raw_sha,
+                                  scope=fetch.portal_id or urlsplit(fetch.url).hostname)
+                    document = documents.find(self.db, fetch.url)
+                    fetch_id = fetch_log.log_fetch(
+                        self.db, fetch, raw_sha, document and document["id"]
+                    )
+                todo.append((i, fetch, fetch_id, raw_sha))
+        parses: dict[tuple, Parsed] = {}
+        for _, fetch, _, raw_sha in todo:
+            key = _parse_key(fetch, raw_sha)
+            if raw_sha is None or key in parses:
+                continue
             current = documents.current_version(self.db, fetch.url)
             if current is None or not fetch_log.seen_as_version(self.db, current["id"], raw_sha):
-                parsed = self._parse_fetch(fetch)
-        with self._write():
-            return self._record(fetch, fetch_id, raw_sha, parsed)
+                parses[key] = self._parse_fetch(fetch)
+        if todo:
+            with self._write():
+                for i, fetch, fetch_id, raw_sha in todo:
+                    parsed = parses.get(_parse_key(fetch, raw_sha))
+                    outcomes[i] = self._record(fetch, fetch_id, raw_sha, parsed)
+        recorded = []
+        for i, fetch in enumerate(fetches):
+            outcome = outcomes[i] or outcomes[first_of_uuid[fetch.fetch_uuid or ""]]
+            assert outcome is not None
+            recorded.append(outcome)
+        return recorded
 
     def _record(
         self, fetch: FetchRecord, fetch_id: int, raw_sha: str | None, parsed: Parsed | None
@@ -286,3 +332,8 @@ class Archive:
     def latest_reports(self) -> Iterator[dict]:
         """The chosen report per agency and year (see the latest_reports view)."""
         yield from self.db.query("SELECT * FROM latest_reports ORDER BY agency, year")
+
+
+def _parse_key(fetch: FetchRecord, raw_sha: str | None) -> tuple:
+    """What a parse depends on: fetches of a batch with the same key share one parse."""
+    return fetch.url, raw_sha, fetch.filename, fetch_log.content_type(fetch)

@@ -34,21 +34,31 @@ REQUESTS_WIDE_COLUMNS = {
 }
 
 
+# Every occurrence of every term of the trigram index, in term order (fts5vocab reads the
+# index itself and holds no data): a search for one or two characters reads the terms
+# that start with them instead of every report's text (see metadata's search_text).
+SEARCH_TERMS = "reports_fts_terms"
+_SEARCH_TERMS_SQL = f"CREATE VIRTUAL TABLE {SEARCH_TERMS} USING fts5vocab(reports_fts, 'instance')"
+
+
 def derived_fingerprint() -> str:
     """Changes whenever a view or the canonical key list changes, so open() rebuilds them."""
     digest = hashlib.sha256(json.dumps(load_key_schema(), sort_keys=True).encode())
     for name, sql in VIEWS.items():
         digest.update(f"{name}\0{sql}\0".encode())
+    digest.update(_SEARCH_TERMS_SQL.encode())
     return digest.hexdigest()
 
 
 def refresh_derived(db: sqlite_utils.Database) -> None:
-    """Rebuild what holds no data of its own: key labels and views."""
+    """Rebuild what holds no data of its own: key labels, views and the search terms."""
     _refresh_key_labels(db)
     for name in db.view_names():
         db[name].drop()
     for name, sql in VIEWS.items():
         db.create_view(name, sql)
+    db.execute(f"DROP TABLE IF EXISTS {SEARCH_TERMS}")
+    db.execute(_SEARCH_TERMS_SQL)
 
 
 def _refresh_key_labels(db: sqlite_utils.Database) -> None:
@@ -102,7 +112,7 @@ CHECK_RULES = {
     "appeals.row_total": "每行：结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计 (row: results add up to the total)",
     "narrative": "正文所述数字 = 表格总计 (narrative: a count stated in the text equals the total in the table)",
 }
-_CHECK_RULE = (
+CHECK_RULE_SQL = (
     "CASE c.check_name "
     + " ".join(f"WHEN '{name}' THEN '{rule}'" for name, rule in CHECK_RULES.items())
     + " END"
@@ -179,7 +189,7 @@ ORDER BY l.agency, l.year, k.position
 # expected is the sum of the identity's left side (the parts), actual its right side
 # (the printed total) -- see parsers/checks.py.
 _FAILED_CHECKS = f"""
-SELECT l.agency, l.year, l.province, l.city, c.check_name, {_CHECK_RULE} AS check_rule,
+SELECT l.agency, l.year, l.province, l.city, c.check_name, {CHECK_RULE_SQL} AS check_rule,
   c.table_name, c.row_key, rk.label AS row_label, c.col_key, ck.label AS col_label,
   c.expected, c.actual, c.actual - c.expected AS difference, l.url, c.report_id
 FROM report_index l INDEXED BY latest_failing
